@@ -1,0 +1,109 @@
+"""The clients resource of the REST API."""
+
+import zoneinfo
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from coach import selectors, services
+from coach.models import Client, Coach
+
+
+class IsCoach(BasePermission):
+    message = "Only a coach can use this resource."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(
+            request.user and request.user.is_authenticated and hasattr(request.user, "coach")
+        )
+
+
+class CoachScopedMixin:
+    """For views of a coach's own resources (used with IsCoach)."""
+
+    @property
+    def coach(self) -> Coach:
+        return self.request.user.coach  # type: ignore[attr-defined]
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    has_login = serializers.BooleanField(read_only=True)
+    is_archived = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "name",
+            "email",
+            "time_zone",
+            "reminder_time",
+            "sex",
+            "notes",
+            "has_login",
+            "is_archived",
+            "archived_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["archived_at", "created_at", "updated_at"]
+        # Uniqueness of the e-mail within a practice is checked by the service.
+        validators: list[Any] = []
+
+    def validate_time_zone(self, value: str) -> str:
+        if value not in zoneinfo.available_timezones():
+            raise serializers.ValidationError("Use an IANA time zone name, such as Europe/Paris.")
+        return value
+
+
+class ClientViewSet(
+    CoachScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A coach's clients. Archiving keeps every record; there is no delete."""
+
+    serializer_class = ClientSerializer
+    permission_classes = [IsAuthenticated, IsCoach]
+    search_fields = ["name", "email"]
+    ordering_fields = ["name", "created_at"]
+    filterset_fields = ["sex", "time_zone"]
+
+    queryset = Client.objects.none()
+
+    def get_queryset(self) -> QuerySet[Client]:
+        if getattr(self, "swagger_fake_view", False):
+            return Client.objects.none()
+        archived = self.request.query_params.get("archived") in {"1", "true"}
+        if self.action != "list":
+            return Client.objects.for_coach(self.coach)
+        return selectors.client_list(coach=self.coach, archived=archived)
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.instance = services.client_create(coach=self.coach, **serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.instance = services.client_update(
+            client=self.get_object(), data=dict(serializer.validated_data)
+        )
+
+    @extend_schema(request=None, responses=ClientSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk: str | None = None) -> Response:
+        client = services.client_archive(client=self.get_object())
+        return Response(ClientSerializer(client).data, status=status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses=ClientSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        client = services.client_restore(client=self.get_object())
+        return Response(ClientSerializer(client).data, status=status.HTTP_200_OK)

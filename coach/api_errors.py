@@ -1,0 +1,61 @@
+"""One JSON error shape for the whole API: {"code", "message", "fields"}."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from coach.errors import DomainError
+
+
+def _flatten(detail: Any) -> Any:
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    return str(detail)
+
+
+def _first_code(codes: Any) -> str:
+    while isinstance(codes, dict | list) and codes:
+        codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
+    return codes if isinstance(codes, str) and codes else "invalid"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        exc = exceptions.ValidationError(exc.as_field_errors(), code=exc.code)
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        fields = (
+            _flatten(detail) if isinstance(detail, dict) else {"non_field_errors": _flatten(detail)}
+        )
+        first_code = _first_code(exc.get_codes())
+        body = {"code": first_code, "message": "The input is not valid.", "fields": fields}
+        response.status_code = status.HTTP_400_BAD_REQUEST
+    else:
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        body = {
+            "code": codes if isinstance(codes, str) else "error",
+            "message": str(exc.detail if isinstance(exc, exceptions.APIException) else exc),
+            "fields": {},
+        }
+    response.data = body
+    return response

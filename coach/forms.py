@@ -1,0 +1,82 @@
+from typing import cast
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from coach.models import Client
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class PasswordPairForm(forms.Form):
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords do not match.")
+        elif first:
+            try:
+                password_validation.validate_password(first, self._user_for_validation())
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+    def _user_for_validation(self):
+        return None
+
+
+class SignUpForm(PasswordPairForm):
+    name = forms.CharField(label="Your name", max_length=150)
+    email = forms.EmailField(
+        label="E-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    practice_name = forms.CharField(
+        label="Practice name", max_length=150, required=False, help_text="Shown to your clients."
+    )
+
+    field_order = ["name", "email", "practice_name", "password1", "password2"]
+
+    def _user_for_validation(self):
+        from coach.models import User
+
+        return User(
+            email=self.cleaned_data.get("email", ""), name=self.cleaned_data.get("name", "")
+        )
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["name", "email", "time_zone", "reminder_time", "sex", "notes"]
+        widgets = {
+            "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"sex": "Sex (optional)", "time_zone": "Time zone"}
+        help_texts = {"reminder_time": "Daily reminder, in the client's own time zone."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sex_field = cast(forms.ChoiceField, self.fields["sex"])
+        sex_field.choices = [("", "Not given"), *Client.Sex.choices]
+
+    def validate_unique(self) -> None:
+        # Uniqueness per coach is checked by the service, which knows the coach.
+        pass

@@ -1,0 +1,171 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from coach import selectors, services
+from coach.errors import DomainError
+from coach.forms import ClientForm, PasswordPairForm, SignUpForm
+from coach.models import Client, Coach
+from coach.permissions import client_required, coach_required, current_client, current_coach
+
+CLIENTS_PER_PAGE = 25
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if current_coach(request) is not None:
+        return redirect("dashboard")
+    if current_client(request) is not None:
+        return redirect("client-home")
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "home.html")
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            coach = services.coach_sign_up(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                name=form.cleaned_data["name"],
+                practice_name=form.cleaned_data["practice_name"],
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            login(request, coach.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome! Your practice is ready. Add your first client.")
+            return redirect("dashboard")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def _client_or_404(coach: Coach, pk: int) -> Client:
+    try:
+        return selectors.client_get(coach=coach, pk=pk)
+    except Client.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@coach_required
+def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
+    query = request.GET.get("q", "")
+    archived = request.GET.get("archived") == "1"
+    clients = selectors.client_list(coach=coach, query=query, archived=archived)
+    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coach/dashboard.html",
+        {
+            "coach": coach,
+            "page": page,
+            "query": query,
+            "archived": archived,
+            "has_any_client": query
+            or archived
+            or page.paginator.count
+            or Client.objects.for_coach(coach).exists(),
+        },
+    )
+
+
+@coach_required
+def client_create(request: HttpRequest, coach: Coach) -> HttpResponse:
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = services.client_create(coach=coach, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, f"{client.name} was added.")
+            return redirect("client-detail", pk=client.pk)
+    return render(request, "coach/client_form.html", {"form": form, "client": None})
+
+
+@coach_required
+def client_detail(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    client = _client_or_404(coach, pk)
+    return render(
+        request,
+        "coach/client_detail.html",
+        {"client": client, "invite": selectors.client_latest_invite(client)},
+    )
+
+
+@coach_required
+def client_edit(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    client = _client_or_404(coach, pk)
+    form = ClientForm(request.POST or None, instance=Client.objects.get(pk=client.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(client=client, data=form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, "The client's details were saved.")
+            return redirect("client-detail", pk=client.pk)
+    return render(request, "coach/client_form.html", {"form": form, "client": client})
+
+
+@coach_required
+def client_archive(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    client = _client_or_404(coach, pk)
+    if request.method == "POST":
+        services.client_archive(client=client)
+        messages.success(request, f"{client.name} was archived. Their records are kept.")
+        return redirect("dashboard")
+    return render(request, "coach/client_archive.html", {"client": client})
+
+
+@require_POST
+@coach_required
+def client_restore(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    client = _client_or_404(coach, pk)
+    services.client_restore(client=client)
+    messages.success(request, f"{client.name} is active again.")
+    return redirect("client-detail", pk=client.pk)
+
+
+@require_POST
+@coach_required
+def client_invite(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    client = _client_or_404(coach, pk)
+    try:
+        services.invite_create(client=client, base_url=request.build_absolute_uri("/"))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"An invite is on its way to {client.email}.")
+    return redirect("client-detail", pk=client.pk)
+
+
+def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invite = services.invite_from_token(token)
+    except DomainError as error:
+        status = 404 if error.code == "not_found" else 410
+        return render(
+            request, "coach/invite_invalid.html", {"message": error.message}, status=status
+        )
+    form = PasswordPairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invite_accept(token=token, password=form.cleaned_data["password1"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your password is set. Welcome!")
+            return redirect("client-home")
+    return render(request, "coach/invite_accept.html", {"form": form, "invite": invite})
+
+
+@client_required
+def client_home(request: HttpRequest, client: Client) -> HttpResponse:
+    return render(request, "client/home.html", {"client": client, "coach": client.coach})

@@ -1,0 +1,47 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from coach.models import Client, Coach, Invite, User
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    name = factory.Faker("name")
+    password = factory.django.Password(PASSWORD)
+
+
+class CoachFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Coach
+
+    user = factory.SubFactory(UserFactory)
+    practice_name = factory.Faker("company")
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    coach = factory.SubFactory(CoachFactory)
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"client{n}@example.org")
+    time_zone = "Europe/London"
+
+
+class ClientWithLoginFactory(ClientFactory):
+    user = factory.SubFactory(UserFactory, email=factory.SelfAttribute("..email"))
+
+
+class InviteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invite
+
+    client = factory.SubFactory(ClientFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
