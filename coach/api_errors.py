@@ -9,7 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from coach.errors import DomainError
+from coach.errors import DomainError, NotAllowed
 
 
 def _flatten(detail: Any) -> Any:
@@ -27,7 +27,9 @@ def _first_code(codes: Any) -> str:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, DomainError):
+    if isinstance(exc, NotAllowed):
+        exc = exceptions.PermissionDenied(exc.message)
+    elif isinstance(exc, DomainError):
         exc = exceptions.ValidationError(exc.as_field_errors(), code=exc.code)
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

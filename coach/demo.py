@@ -5,6 +5,7 @@ from datetime import time
 from django.db import transaction
 
 from coach.models import Client, Coach, User
+from exercises.services import library_seed
 
 DEMO_PASSWORD = "train-demo-2026"  # noqa: S105 - printed for the demo, documented in the README
 DEMO_COACH_EMAIL = "coach@example.com"
@@ -47,6 +48,7 @@ def _user(email: str, name: str) -> User:
 @transaction.atomic
 def demo_data_load() -> Coach:
     """Create (or find) the demo coach and clients, each client with a login."""
+    library_seed()
     coach_user = _user(DEMO_COACH_EMAIL, "Dana Coach")
     coach, _ = Coach.objects.get_or_create(
         user=coach_user, defaults={"practice_name": "Single-Leg Strength Studio"}

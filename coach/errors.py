@@ -15,3 +15,9 @@ class DomainError(Exception):
 
     def as_field_errors(self) -> dict[str, list[str]]:
         return {self.field or "non_field_errors": [self.message]}
+
+
+class NotAllowed(DomainError):
+    """The input is fine, but this user may not do this (e.g. change the shared library)."""
+
+    code = "permission_denied"

@@ -1,0 +1,200 @@
+"""/api/v1/exercises/: the library, with stages nested."""
+
+import json
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from coach.api import CoachScopedMixin, IsCoach
+from exercises import selectors, services
+from exercises.filters import ExerciseFilter
+from exercises.models import Exercise, Stage
+from exercises.transfer import exercises_export, exercises_import
+
+
+class FaultSerializer(serializers.Serializer):
+    fault = serializers.CharField(max_length=300)
+    fix = serializers.CharField(max_length=500)
+
+
+class StageSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False)
+    order = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Stage
+        fields = ["id", "order", *services.STAGE_FIELDS]
+        extra_kwargs = {
+            "description": {"required": False},
+            "support": {"required": False},
+            "surface": {"required": False},
+            "load_unit": {"required": False},
+            "criteria_note": {"required": False},
+        }
+
+
+class RelatedSlugsField(serializers.ListField):
+    """A to-many relation read and written as a list of slugs."""
+
+    child = serializers.SlugField()
+
+    def get_attribute(self, instance: Exercise) -> list[str]:
+        return [related.slug for related in getattr(instance, str(self.source)).all()]
+
+
+class RelatedIdsField(serializers.ListField):
+    """A to-many relation to other exercises, read and written as a list of ids."""
+
+    child = serializers.IntegerField()
+
+    def get_attribute(self, instance: Exercise) -> list[int]:
+        return [related.pk for related in getattr(instance, str(self.source)).all()]
+
+
+class ExerciseSerializer(serializers.ModelSerializer):
+    instructions = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False
+    )
+    cues = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
+    faults = FaultSerializer(many=True, required=False)
+    regions = RelatedSlugsField(required=False)
+    equipment = RelatedSlugsField(required=False)
+    prerequisites = RelatedIdsField(required=False)
+    progressions = RelatedIdsField(required=False)
+    regressions = RelatedIdsField(required=False)
+    stages = StageSerializer(many=True, required=False)
+    is_shared = serializers.BooleanField(read_only=True)
+    is_archived = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "summary",
+            "instructions",
+            "cues",
+            "faults",
+            "breathing",
+            "laterality",
+            "measurement",
+            "category",
+            "regions",
+            "equipment",
+            "video_url",
+            "prerequisites",
+            "progressions",
+            "regressions",
+            "stages",
+            "is_shared",
+            "is_archived",
+            "copied_from",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["slug", "copied_from", "created_at", "updated_at"]
+
+
+class ExerciseViewSet(
+    CoachScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The shared library (read-only) and the coach's own exercises.
+
+    Filters: `q` (search), `category`, `laterality`, `measurement`, `region`, `equipment`,
+    `has_stages`, `scope` (shared | mine), `archived`. Updating replaces the stage ladder with
+    `stages` when given: stages keep their `id`, new ones have none, missing ones are removed.
+    """
+
+    serializer_class = ExerciseSerializer
+    permission_classes = [IsAuthenticated, IsCoach]
+    filterset_class = ExerciseFilter
+    queryset = Exercise.objects.none()
+
+    def get_queryset(self) -> QuerySet[Exercise]:
+        if getattr(self, "swagger_fake_view", False):
+            return Exercise.objects.none()
+        return selectors.exercise_list(coach=self.coach)
+
+    def get_object(self) -> Exercise:
+        try:
+            return selectors.exercise_get(coach=self.coach, pk=int(self.kwargs["pk"]))
+        except (Exercise.DoesNotExist, ValueError) as exc:
+            raise Http404 from exc
+
+    def _reload(self, exercise: Exercise) -> dict[str, Any]:
+        return ExerciseSerializer(selectors.exercise_get(coach=self.coach, pk=exercise.pk)).data
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        exercise = services.exercise_create(coach=self.coach, data=serializer.validated_data)
+        return Response(self._reload(exercise), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        exercise = self.get_object()
+        serializer = self.get_serializer(exercise, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        services.exercise_update(
+            coach=self.coach, exercise=exercise, data=serializer.validated_data, partial=partial
+        )
+        return Response(self._reload(exercise))
+
+    @extend_schema(request=None, responses=ExerciseSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk: str | None = None) -> Response:
+        exercise = services.exercise_archive(coach=self.coach, exercise=self.get_object())
+        return Response(self._reload(exercise))
+
+    @extend_schema(request=None, responses=ExerciseSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        exercise = services.exercise_restore(coach=self.coach, exercise=self.get_object())
+        return Response(self._reload(exercise))
+
+    @extend_schema(request=None, responses={201: ExerciseSerializer})
+    @action(detail=True, methods=["post"])
+    def copy(self, request: Request, pk: str | None = None) -> Response:
+        exercise = services.exercise_copy(coach=self.coach, exercise=self.get_object())
+        return Response(self._reload(exercise), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        return _export_response(exercises_export(coach=self.coach))
+
+    @extend_schema(request={"application/json": dict}, responses={201: dict})
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[JSONParser, MultiPartParser],
+    )
+    def import_(self, request: Request) -> Response:
+        payload = request.data
+        if "file" in request.FILES:
+            payload = request.FILES["file"].read()
+        created = exercises_import(coach=self.coach, payload=payload)
+        return Response({"imported": len(created), "ids": [e.pk for e in created]}, status=201)
+
+
+def _export_response(document: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-exercises.json"'
+    return response

@@ -1,0 +1,66 @@
+"""The library's search and filters, shared by the library page and /api/v1/exercises/."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from exercises.models import Equipment, Exercise, Region
+
+
+class ExerciseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    category = django_filters.ChoiceFilter(choices=Exercise.Category.choices)
+    laterality = django_filters.ChoiceFilter(choices=Exercise.Laterality.choices)
+    measurement = django_filters.ChoiceFilter(choices=Exercise.Measurement.choices)
+    region = django_filters.ModelChoiceFilter(
+        field_name="regions", queryset=Region.objects.all(), to_field_name="slug"
+    )
+    equipment = django_filters.ModelChoiceFilter(
+        field_name="equipment", queryset=Equipment.objects.all(), to_field_name="slug"
+    )
+    has_stages = django_filters.BooleanFilter(method="filter_has_stages", label="Has stages")
+    scope = django_filters.ChoiceFilter(
+        method="filter_scope",
+        choices=[("shared", "Shared library"), ("mine", "My exercises")],
+        empty_label="All exercises",
+        label="Library",
+    )
+    archived = django_filters.BooleanFilter(method="filter_archived", label="Archived")
+
+    class Meta:
+        model = Exercise
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Exercise], name: str, value: str) -> QuerySet[Exercise]:
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=word) | Q(summary__icontains=word) | Q(slug__icontains=word)
+            )
+        return queryset
+
+    def filter_has_stages(
+        self, queryset: QuerySet[Exercise], name: str, value: bool | None
+    ) -> QuerySet[Exercise]:
+        if value is None:
+            return queryset
+        return queryset.filter(stages__isnull=not value).distinct()
+
+    def filter_scope(
+        self, queryset: QuerySet[Exercise], name: str, value: str
+    ) -> QuerySet[Exercise]:
+        if value == "shared":
+            return queryset.filter(owner__isnull=True)
+        if value == "mine":
+            return queryset.filter(owner__isnull=False)
+        return queryset
+
+    def filter_archived(
+        self, queryset: QuerySet[Exercise], name: str, value: bool | None
+    ) -> QuerySet[Exercise]:
+        # Archived exercises are hidden unless asked for.
+        return queryset.filter(archived_at__isnull=not value)
+
+    def filter_queryset(self, queryset: QuerySet[Exercise]) -> QuerySet[Exercise]:
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("archived") is None:
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset

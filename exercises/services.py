@@ -1,0 +1,352 @@
+"""Writes of the exercise library: the seeded shared library, a coach's own exercises, stages,
+copies, archiving, export and import."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from coach.errors import DomainError, NotAllowed
+from coach.models import Coach
+from exercises.models import Equipment, Exercise, Region, Stage
+
+EXERCISE_FIELDS = (
+    "name",
+    "summary",
+    "instructions",
+    "cues",
+    "faults",
+    "breathing",
+    "laterality",
+    "measurement",
+    "category",
+    "video_url",
+)
+STAGE_FIELDS = (
+    "name",
+    "description",
+    "support",
+    "surface",
+    "sets",
+    "reps_per_side",
+    "hold_seconds",
+    "rest_seconds",
+    "load_unit",
+    "load_min",
+    "load_max",
+    "load_min_female",
+    "load_max_female",
+    "load_min_male",
+    "load_max_male",
+    "criteria_sessions",
+    "criteria_min_form",
+    "criteria_max_gap_pct",
+    "criteria_min_hold_seconds",
+    "criteria_note",
+)
+STAGE_DEFAULTS: dict[str, Any] = {
+    field: (
+        "" if field in {"description", "support", "surface", "load_unit", "criteria_note"} else None
+    )
+    for field in STAGE_FIELDS
+    if field != "name"
+}
+
+
+def _raise_validation(error: ValidationError, prefix: str = "") -> None:
+    if hasattr(error, "error_dict"):
+        field, messages = next(iter(error.message_dict.items()))
+        name = f"{prefix}{field}" if field != "__all__" else (prefix.rstrip(".") or None)
+        raise DomainError(messages[0], field=name) from error
+    raise DomainError(error.messages[0], field=prefix.rstrip(".") or None) from error
+
+
+def _tags(model: type[Region] | type[Equipment], slugs: Iterable[str]) -> list[Any]:
+    tags = []
+    for slug in dict.fromkeys(slugify(s) for s in slugs if s and slugify(s)):
+        tag, _ = model.objects.get_or_create(
+            slug=slug, defaults={"name": slug.replace("-", " ").capitalize()}
+        )
+        tags.append(tag)
+    return tags
+
+
+def _unique_slug(*, owner: Coach | None, name: str, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:120] or "exercise"
+    taken = Exercise.objects.filter(owner=owner, slug__startswith=base)
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    used = set(taken.values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in used:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _neighbours(
+    *, owner: Coach | None, exercise: Exercise, ids: Iterable[int], field: str
+) -> list[Exercise]:
+    ids = [int(i) for i in ids]
+    visible = Exercise.objects.shared() if owner is None else Exercise.objects.visible_to(owner)
+    found = list(visible.filter(pk__in=ids).exclude(pk=exercise.pk))
+    if len(found) != len(set(ids) - {exercise.pk}):
+        raise DomainError("Choose exercises from your library.", field=field)
+    return found
+
+
+def _check_prerequisite_cycle(exercise: Exercise, prerequisites: Sequence[Exercise]) -> None:
+    """A prerequisite may not (transitively) require this exercise."""
+    frontier = {p.pk for p in prerequisites}
+    seen: set[int] = set()
+    while frontier:
+        if exercise.pk in frontier:
+            raise DomainError(
+                "These prerequisites would make the exercise require itself.",
+                field="prerequisites",
+            )
+        seen |= frontier
+        frontier = (
+            set(
+                Exercise.prerequisites.through.objects.filter(
+                    from_exercise__in=frontier
+                ).values_list("to_exercise", flat=True)
+            )
+            - seen
+        )
+
+
+def _stages_save(exercise: Exercise, stages: Sequence[Mapping[str, Any]]) -> None:
+    """Make the exercise's ladder exactly `stages`, in that order.
+
+    Stages with an `id` are updated in place (so anything pointing at them keeps pointing at the
+    same rung); stages without one are added; stages left out are removed.
+    """
+    existing = {stage.pk: stage for stage in exercise.stages.all()}
+    keep_ids = {int(data["id"]) for data in stages if data.get("id")}
+    unknown = keep_ids - set(existing)
+    if unknown:
+        raise DomainError("A stage does not belong to this exercise.", field="stages")
+    exercise.stages.exclude(pk__in=keep_ids).delete()
+    # Move kept rungs out of the way first: the order is unique per exercise.
+    for offset, pk in enumerate(keep_ids, start=1):
+        Stage.objects.filter(pk=pk).update(order=1000 + offset)
+    for position, data in enumerate(stages, start=1):
+        stage = existing[int(data["id"])] if data.get("id") else Stage(exercise=exercise)
+        for field in STAGE_FIELDS:
+            setattr(stage, field, data.get(field, STAGE_DEFAULTS.get(field)))
+        stage.order = position
+        try:
+            stage.full_clean(exclude=["exercise"], validate_unique=False)
+        except ValidationError as error:
+            _raise_validation(error, prefix=f"stages.{position - 1}.")
+        stage.save()
+
+
+def _exercise_write(
+    *, exercise: Exercise, owner: Coach | None, data: Mapping[str, Any], partial: bool
+) -> Exercise:
+    for field in EXERCISE_FIELDS:
+        if field in data:
+            setattr(exercise, field, data[field])
+    if "name" in data or not exercise.slug:
+        if not str(exercise.name or "").strip():
+            raise DomainError("Give the exercise a name.", field="name")
+        exercise.slug = _unique_slug(owner=owner, name=exercise.name, exclude_pk=exercise.pk)
+    try:
+        exercise.full_clean(exclude=["owner", "copied_from", "slug"])
+    except ValidationError as error:
+        _raise_validation(error)
+    exercise.save()
+    if "regions" in data:
+        exercise.regions.set(_tags(Region, data["regions"]))
+    if "equipment" in data:
+        exercise.equipment.set(_tags(Equipment, data["equipment"]))
+    if "prerequisites" in data:
+        prerequisites = _neighbours(
+            owner=owner, exercise=exercise, ids=data["prerequisites"], field="prerequisites"
+        )
+        _check_prerequisite_cycle(exercise, prerequisites)
+        exercise.prerequisites.set(prerequisites)
+    if "progressions" in data:
+        exercise.progressions.set(
+            _neighbours(
+                owner=owner, exercise=exercise, ids=data["progressions"], field="progressions"
+            )
+        )
+    if "regressions" in data:
+        exercise.regressions.set(
+            _neighbours(
+                owner=owner, exercise=exercise, ids=data["regressions"], field="regressions"
+            )
+        )
+    if "stages" in data:
+        _stages_save(exercise, data["stages"])
+    elif not partial:
+        _stages_save(exercise, [])
+    return exercise
+
+
+def _require_own(*, coach: Coach, exercise: Exercise) -> None:
+    if exercise.owner_id != coach.pk:
+        raise NotAllowed(
+            "The shared library is read-only. Copy the exercise to your library to change it."
+        )
+
+
+@transaction.atomic
+def exercise_create(*, coach: Coach, data: Mapping[str, Any]) -> Exercise:
+    """Add an exercise (with its stages) to the coach's own library."""
+    return _exercise_write(exercise=Exercise(owner=coach), owner=coach, data=data, partial=False)
+
+
+@transaction.atomic
+def exercise_update(
+    *, coach: Coach, exercise: Exercise, data: Mapping[str, Any], partial: bool = False
+) -> Exercise:
+    """Change one of the coach's own exercises; `stages`, when given, is the whole new ladder."""
+    _require_own(coach=coach, exercise=exercise)
+    return _exercise_write(exercise=exercise, owner=coach, data=data, partial=partial)
+
+
+@transaction.atomic
+def exercise_copy(*, coach: Coach, exercise: Exercise) -> Exercise:
+    """Copy an exercise (usually from the shared library) into the coach's library to customise."""
+    copy = Exercise.objects.create(
+        owner=coach,
+        copied_from=exercise,
+        slug=_unique_slug(owner=coach, name=exercise.name),
+        **{field: getattr(exercise, field) for field in EXERCISE_FIELDS},
+    )
+    copy.regions.set(exercise.regions.all())
+    copy.equipment.set(exercise.equipment.all())
+    copy.prerequisites.set(exercise.prerequisites.all())
+    copy.progressions.set(exercise.progressions.all())
+    copy.regressions.set(exercise.regressions.all())
+    Stage.objects.bulk_create(
+        Stage(exercise=copy, order=stage.order, **{f: getattr(stage, f) for f in STAGE_FIELDS})
+        for stage in exercise.stages.all()
+    )
+    return copy
+
+
+def exercise_is_used(exercise: Exercise) -> bool:
+    """Whether anything outside the exercise itself points at it or at one of its stages."""
+    own_relations = {
+        "stages",
+        "copies",
+        "required_for",
+        "regressions",
+        "progressions",
+        "prerequisites",
+    }
+    for obj, relations in (
+        (exercise, Exercise._meta.related_objects),
+        (None, Stage._meta.related_objects),
+    ):
+        for relation in relations:
+            if obj is not None and relation.get_accessor_name() in own_relations:
+                continue
+            model = relation.related_model
+            if obj is not None:
+                lookup = {relation.field.name: exercise}
+            else:
+                lookup = {f"{relation.field.name}__exercise": exercise}
+            if model._default_manager.filter(**lookup).exists():  # type: ignore[union-attr]
+                return True
+    return False
+
+
+def exercise_archive(*, coach: Coach, exercise: Exercise) -> Exercise:
+    """Hide an exercise from the library and pickers; everything that uses it keeps it."""
+    _require_own(coach=coach, exercise=exercise)
+    if exercise.archived_at is None:
+        exercise.archived_at = timezone.now()
+        exercise.save(update_fields=["archived_at", "updated_at"])
+    return exercise
+
+
+def exercise_restore(*, coach: Coach, exercise: Exercise) -> Exercise:
+    _require_own(coach=coach, exercise=exercise)
+    if exercise.archived_at is not None:
+        exercise.archived_at = None
+        exercise.save(update_fields=["archived_at", "updated_at"])
+    return exercise
+
+
+@transaction.atomic
+def exercise_delete(*, coach: Coach, exercise: Exercise) -> bool:
+    """Delete an unused exercise of the coach's; one that is used anywhere is archived instead.
+
+    Returns True when it was deleted, False when it was archived.
+    """
+    _require_own(coach=coach, exercise=exercise)
+    if exercise_is_used(exercise):
+        exercise_archive(coach=coach, exercise=exercise)
+        return False
+    exercise.delete()
+    return True
+
+
+# --- the shared library, seeded from the training material --------------------------------
+
+
+def _seed_stage(data: Mapping[str, Any]) -> dict[str, Any]:
+    criteria = data.get("criteria") or {}
+    stage = {field: data.get(field, STAGE_DEFAULTS.get(field)) for field in STAGE_FIELDS}
+    stage.update(
+        criteria_sessions=criteria.get("sessions"),
+        criteria_min_form=criteria.get("min_form"),
+        criteria_max_gap_pct=criteria.get("max_gap_pct"),
+        criteria_min_hold_seconds=criteria.get("min_hold_seconds"),
+        criteria_note=data.get("criteria_note", ""),
+    )
+    for field in STAGE_FIELDS:
+        if stage[field] is None and field in STAGE_DEFAULTS and STAGE_DEFAULTS[field] == "":
+            stage[field] = ""
+    return stage
+
+
+@transaction.atomic
+def library_seed(entries: Sequence[Mapping[str, Any]] | None = None) -> int:
+    """Create or update the shared library from the seed data. Safe to run again.
+
+    Stages are matched by their order, so rungs that clients stand on keep their identity.
+    Returns the number of exercises in the seed.
+    """
+    if entries is None:
+        from exercises.seed_data import LIBRARY
+
+        entries = LIBRARY
+    by_slug: dict[str, Exercise] = {}
+    for entry in entries:
+        exercise, _ = Exercise.objects.update_or_create(
+            owner=None,
+            slug=entry["slug"],
+            defaults={field: entry.get(field, "") for field in EXERCISE_FIELDS},
+        )
+        exercise.full_clean(exclude=["owner", "copied_from"])
+        exercise.regions.set(_tags(Region, entry.get("regions", [])))
+        exercise.equipment.set(_tags(Equipment, entry.get("equipment", [])))
+        existing = {stage.order: stage for stage in exercise.stages.all()}
+        stages = [
+            {**_seed_stage(stage), "id": existing[n].pk} if n in existing else _seed_stage(stage)
+            for n, stage in enumerate(entry.get("stages", []), start=1)
+        ]
+        _stages_save(exercise, stages)
+        by_slug[entry["slug"]] = exercise
+    for entry in entries:
+        exercise = by_slug[entry["slug"]]
+        exercise.prerequisites.set([by_slug[s] for s in entry.get("prerequisites", [])])
+        exercise.progressions.set(
+            {*(by_slug[s] for s in entry.get("progressions", []))}
+            | {
+                other
+                for other_entry in entries
+                if entry["slug"] in other_entry.get("regressions", [])
+                for other in [by_slug[other_entry["slug"]]]
+            }
+        )
+    return len(entries)

@@ -1,0 +1,192 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from coach.errors import DomainError
+from coach.models import Coach
+from coach.permissions import coach_required
+from exercises import selectors, services
+from exercises.api import _export_response
+from exercises.filters import ExerciseFilter
+from exercises.forms import (
+    ExerciseForm,
+    ImportForm,
+    StageFormSet,
+    stage_initial,
+    stages_from_formset,
+)
+from exercises.models import Exercise
+from exercises.transfer import exercises_export, exercises_import
+
+EXERCISES_PER_PAGE = 20
+
+
+def _exercise_or_404(coach: Coach, pk: int) -> Exercise:
+    try:
+        return selectors.exercise_get(coach=coach, pk=pk)
+    except Exercise.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _own_exercise_or_404(coach: Coach, pk: int) -> Exercise:
+    exercise = _exercise_or_404(coach, pk)
+    if exercise.owner_id != coach.pk:
+        raise Http404
+    return exercise
+
+
+@coach_required
+def exercise_list(request: HttpRequest, coach: Coach) -> HttpResponse:
+    filters = ExerciseFilter(request.GET, queryset=selectors.exercise_list(coach=coach))
+    exercises = filters.qs if filters.is_valid() else selectors.exercise_list(coach=coach).none()
+    page = Paginator(exercises, EXERCISES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "exercises/list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "querystring": query.urlencode(),
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        },
+    )
+
+
+@coach_required
+def exercise_detail(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    exercise = _exercise_or_404(coach, pk)
+    return render(
+        request,
+        "exercises/detail.html",
+        {
+            "exercise": exercise,
+            "stages": list(exercise.stages.all()),
+            "is_own": exercise.owner_id == coach.pk,
+        },
+    )
+
+
+def _save_form(
+    request: HttpRequest, coach: Coach, exercise: Exercise | None
+) -> tuple[Exercise | None, ExerciseForm, Any]:
+    if request.method == "POST":
+        form = ExerciseForm(request.POST, coach=coach, exercise=exercise)
+        formset = StageFormSet(request.POST, prefix="stages")
+    else:
+        initial = ExerciseForm.initial_for(exercise) if exercise else None
+        form = ExerciseForm(initial=initial, coach=coach, exercise=exercise)
+        formset = StageFormSet(
+            prefix="stages", initial=stage_initial(exercise) if exercise else None
+        )
+    if request.method != "POST" or not (form.is_valid() and formset.is_valid()):
+        return None, form, formset
+    data = {**form.service_data(), "stages": stages_from_formset(formset)}
+    try:
+        if exercise is None:
+            saved = services.exercise_create(coach=coach, data=data)
+        else:
+            saved = services.exercise_update(coach=coach, exercise=exercise, data=data)
+    except DomainError as error:
+        _attach_error(form, formset, error)
+        return None, form, formset
+    return saved, form, formset
+
+
+def _attach_error(form: ExerciseForm, formset: Any, error: DomainError) -> None:
+    field = error.field or ""
+    if field.startswith("stages."):
+        _, index, stage_field = [*field.split(".", 2), "", ""][:3]
+        ordered = [f for f in formset.ordered_forms if f.has_changed() or f.cleaned_data.get("id")]
+        if index.isdigit() and int(index) < len(ordered):
+            target = ordered[int(index)]
+            target.add_error(stage_field if stage_field in target.fields else None, error.message)
+            return
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+@coach_required
+def exercise_create(request: HttpRequest, coach: Coach) -> HttpResponse:
+    saved, form, formset = _save_form(request, coach, None)
+    if saved is not None:
+        messages.success(request, f"“{saved.name}” was added to your library.")
+        return redirect("exercise-detail", pk=saved.pk)
+    return render(
+        request, "exercises/form.html", {"form": form, "formset": formset, "exercise": None}
+    )
+
+
+@coach_required
+def exercise_edit(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    exercise = _own_exercise_or_404(coach, pk)
+    saved, form, formset = _save_form(request, coach, exercise)
+    if saved is not None:
+        messages.success(request, "The exercise was saved.")
+        return redirect("exercise-detail", pk=saved.pk)
+    return render(
+        request, "exercises/form.html", {"form": form, "formset": formset, "exercise": exercise}
+    )
+
+
+@require_POST
+@coach_required
+def exercise_copy(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    copy = services.exercise_copy(coach=coach, exercise=_exercise_or_404(coach, pk))
+    messages.success(request, f"“{copy.name}” is now in your library. Make it your own.")
+    return redirect("exercise-edit", pk=copy.pk)
+
+
+@coach_required
+def exercise_archive(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    exercise = _own_exercise_or_404(coach, pk)
+    if request.method == "POST":
+        deleted = request.POST.get("delete") == "1" and services.exercise_delete(
+            coach=coach, exercise=exercise
+        )
+        if deleted:
+            messages.success(request, f"“{exercise.name}” was deleted.")
+            return redirect("exercise-list")
+        services.exercise_archive(coach=coach, exercise=exercise)
+        messages.success(
+            request,
+            f"“{exercise.name}” was archived. Programs and logs that use it keep it.",
+        )
+        return redirect("exercise-detail", pk=exercise.pk)
+    return render(
+        request,
+        "exercises/archive.html",
+        {"exercise": exercise, "is_used": services.exercise_is_used(exercise)},
+    )
+
+
+@require_POST
+@coach_required
+def exercise_restore(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    exercise = services.exercise_restore(coach=coach, exercise=_own_exercise_or_404(coach, pk))
+    messages.success(request, f"“{exercise.name}” is back in your library.")
+    return redirect("exercise-detail", pk=exercise.pk)
+
+
+@coach_required
+def exercise_export(request: HttpRequest, coach: Coach) -> HttpResponse:
+    return _export_response(exercises_export(coach=coach))
+
+
+@coach_required
+def exercise_import(request: HttpRequest, coach: Coach) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = exercises_import(coach=coach, payload=form.cleaned_data["file"])
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, f"{len(created)} exercises were imported.")
+            return redirect(f"{reverse('exercise-list')}?scope=mine")
+    return render(request, "exercises/import.html", {"form": form})
