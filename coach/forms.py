@@ -12,6 +12,11 @@ class LoginForm(AuthenticationForm):
         label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
+    def clean_username(self) -> str:
+        # E-mails are stored in lower case and the login lookup is exact. Lower-casing here also
+        # keeps lockouts counting one address, however it is typed.
+        return self.cleaned_data["username"].strip().lower()
+
 
 class PasswordPairForm(forms.Form):
     password1 = forms.CharField(

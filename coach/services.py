@@ -22,7 +22,13 @@ def coach_sign_up(*, email: str, password: str, name: str, practice_name: str = 
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise DomainError("An account with this e-mail address already exists.", field="email")
-    user = User.objects.create_user(email=email, password=password, name=name.strip())
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password, name=name.strip())
+    except IntegrityError as exc:  # a concurrent sign-up with the same e-mail
+        raise DomainError(
+            "An account with this e-mail address already exists.", field="email"
+        ) from exc
     return Coach.objects.create(user=user, practice_name=practice_name.strip())
 
 
@@ -81,14 +87,24 @@ def client_update(*, client: Client, data: dict[str, object]) -> Client:
         setattr(client, field, data[field])
     client.full_clean(exclude=["coach", "user"])
     client.save(update_fields=[*changed, "updated_at"])
+    if "email" in changed and client.user is not None and client.user.email != client.email:
+        # The client's login follows their e-mail address.
+        if User.objects.filter(email__iexact=client.email).exclude(pk=client.user.pk).exists():
+            raise DomainError("Another account already uses this e-mail address.", field="email")
+        client.user.email = client.email
+        client.user.save(update_fields=["email"])
     return client
 
 
+@transaction.atomic
 def client_archive(*, client: Client) -> Client:
-    """Archive a client: hidden from the active list, every record kept."""
+    """Archive a client: hidden from the active list, every record kept, open invites revoked."""
     if client.archived_at is None:
         client.archived_at = timezone.now()
         client.save(update_fields=["archived_at", "updated_at"])
+        client.invites.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=client.archived_at
+        )
     return client
 
 
@@ -112,6 +128,11 @@ def invite_create(*, client: Client, base_url: str) -> Invite:
         raise DomainError("Restore this client before inviting them.")
     if client.user_id is not None:
         raise DomainError("This client already has a login.")
+    if User.objects.filter(email__iexact=client.email).exists():
+        raise DomainError(
+            f"{client.email} already has an account here, so it cannot be invited as a new "
+            "login. Use another e-mail address for this client."
+        )
     now = timezone.now()
     client.invites.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
     invite = Invite.objects.create(
@@ -123,12 +144,12 @@ def invite_create(*, client: Client, base_url: str) -> Invite:
 
 def invite_send(*, invite_id: int, base_url: str) -> bool:
     """E-mail the invite link. Returns False when the invite is no longer usable or already sent."""
-    invite = (
-        Invite.objects.select_related("client__coach__user")
-        .filter(pk=invite_id, sent_at__isnull=True)
-        .first()
-    )
+    invite = Invite.objects.select_related("client__coach__user").filter(pk=invite_id).first()
     if invite is None or not invite.is_usable:
+        return False
+    # Claim the invite before sending, so that two deliveries of the task send one e-mail.
+    claimed_at = timezone.now()
+    if not Invite.objects.filter(pk=invite.pk, sent_at__isnull=True).update(sent_at=claimed_at):
         return False
     link = base_url.rstrip("/") + reverse("invite-accept", args=[invite_token(invite)])
     context = {
@@ -137,16 +158,18 @@ def invite_send(*, invite_id: int, base_url: str) -> bool:
         "coach": invite.client.coach,
         "link": link,
     }
-    send_mail(
-        subject=f"{invite.client.coach} invited you to train together",
-        message=render_to_string("emails/invite.txt", context),
-        from_email=None,
-        recipient_list=[invite.client.email],
-    )
-    updated = Invite.objects.filter(pk=invite.pk, sent_at__isnull=True).update(
-        sent_at=timezone.now()
-    )
-    return updated == 1
+    try:
+        send_mail(
+            subject=f"{invite.client.coach} invited you to train together",
+            message=render_to_string("emails/invite.txt", context),
+            from_email=None,
+            recipient_list=[invite.client.email],
+        )
+    except Exception:
+        # Release the claim so that the retry can send it.
+        Invite.objects.filter(pk=invite.pk, sent_at=claimed_at).update(sent_at=None)
+        raise
+    return True
 
 
 def invite_from_token(token: str) -> Invite:
@@ -174,9 +197,8 @@ def invite_accept(*, token: str, password: str) -> User:
     """Turn an invite into a login for the client and use the invite up."""
     invite = invite_from_token(token)
     # Lock the row so that two clicks on the same link cannot both create a login.
-    invite = Invite.objects.select_for_update().select_related("client").get(pk=invite.pk)
-    if invite.accepted_at is not None:
-        raise DomainError("This invite link has already been used. Log in instead.")
+    Invite.objects.select_for_update().filter(pk=invite.pk).get()
+    invite = invite_from_token(token)  # again, under the lock: used, revoked or expired meanwhile
     client = invite.client
     if User.objects.filter(email__iexact=client.email).exists():
         raise DomainError("An account with this e-mail address already exists. Log in instead.")

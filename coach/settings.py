@@ -202,6 +202,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Exercises, programs, clients, assignments and logs of one coaching practice.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -241,5 +242,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-for _folder in (VAR_DIR, VAR_DIR / "celery" / "queue", VAR_DIR / "celery" / "processed"):
+for _folder in (
+    VAR_DIR,
+    VAR_DIR / "celery" / "queue",
+    VAR_DIR / "celery" / "processed",
+    STATIC_ROOT,
+):
     _folder.mkdir(parents=True, exist_ok=True)

@@ -73,7 +73,7 @@ def worker(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_invite_email_is_delivered_by_a_real_worker(worker: Path) -> None:
     # given a client of a coach
-    client = ClientFactory(name="Wren Walker", email="wren@example.org")
+    client = ClientFactory.create(name="Wren Walker", email="wren@example.org")
 
     # when the coach sends an invite (queued on commit to the broker)
     invite = services.invite_create(client=client, base_url="https://coach.example/")

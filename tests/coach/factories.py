@@ -8,7 +8,7 @@ from coach.models import Client, Coach, Invite, User
 PASSWORD = "correct-horse-battery"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
 
@@ -17,7 +17,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-class CoachFactory(factory.django.DjangoModelFactory):
+class CoachFactory(factory.django.DjangoModelFactory[Coach]):
     class Meta:
         model = Coach
 
@@ -25,7 +25,7 @@ class CoachFactory(factory.django.DjangoModelFactory):
     practice_name = factory.Faker("company")
 
 
-class ClientFactory(factory.django.DjangoModelFactory):
+class ClientFactory(factory.django.DjangoModelFactory[Client]):
     class Meta:
         model = Client
 
@@ -39,7 +39,7 @@ class ClientWithLoginFactory(ClientFactory):
     user = factory.SubFactory(UserFactory, email=factory.SelfAttribute("..email"))
 
 
-class InviteFactory(factory.django.DjangoModelFactory):
+class InviteFactory(factory.django.DjangoModelFactory[Invite]):
     class Meta:
         model = Invite
 
