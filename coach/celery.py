@@ -14,6 +14,10 @@ app.autodiscover_tasks()
 # Every periodic task, in one place. Beat runs in UTC; per-client local times are computed in
 # the tasks with zoneinfo, never one schedule entry per client.
 app.conf.beat_schedule = {
+    "complete-finished-assignments": {
+        "task": "programs.tasks.assignments_complete_due_task",
+        "schedule": crontab(minute=5),
+    },
     "clear-expired-sessions": {
         "task": "coach.tasks.sessions_clear_expired_task",
         "schedule": crontab(hour=3, minute=17),

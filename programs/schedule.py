@@ -1,0 +1,44 @@
+"""Calendar arithmetic of programs and assignments: which day of a program falls on which date."""
+
+from datetime import date, timedelta
+from math import ceil
+
+from programs.models import Assignment, Day, Program
+
+
+def day_offset(*, program: Program, day: Day, start: date | None = None) -> int:
+    """Days from the program's first date to this day.
+
+    A routine's day N is N-1 days in. A plan's week 1 starts on the start date, and a training
+    weekday falls on the next such weekday within its week (a plan starting on a Wednesday has
+    its Monday sessions five days in). Without a start date, plans are laid out from a Monday.
+    """
+    if program.is_routine or day.week is None or day.weekday is None:
+        return day.number - 1
+    start_weekday = start.weekday() if start else 0
+    return (day.week - 1) * 7 + (day.weekday - start_weekday) % 7
+
+
+def day_date(*, assignment: Assignment, day: Day) -> date:
+    return assignment.first_day + timedelta(
+        days=day_offset(program=assignment.program, day=day, start=assignment.starts_on)
+    )
+
+
+def pause_shift(*, program: Program, paused_days: int) -> int:
+    """How far a pause moves the rest of the schedule.
+
+    A routine moves by the days paused. A plan moves by whole weeks, so that sessions stay on
+    their weekdays.
+    """
+    if program.is_routine:
+        return paused_days
+    return ceil(paused_days / 7) * 7
+
+
+def offset_on(*, assignment: Assignment, on: date) -> int | None:
+    """The program offset (0-based) that falls on a date, or None outside the program."""
+    offset = (on - assignment.first_day).days
+    if offset < 0 or offset >= assignment.program.total_days:
+        return None
+    return offset

@@ -1,0 +1,78 @@
+"""Reads of programs and assignments."""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from coach.models import Coach
+from programs.models import Assignment, Day, Prescription, Program
+
+
+def _prescriptions() -> QuerySet[Prescription]:
+    return (
+        Prescription.objects.select_related("exercise", "stage")
+        .prefetch_related("exercise__prerequisites", "exercise__stages")
+        .order_by("order")
+    )
+
+
+def program_list(*, coach: Coach) -> QuerySet[Program]:
+    """The coach's templates and the shared starters, for list pages."""
+    return (
+        Program.objects.visible_to(coach)
+        .templates()
+        .annotate(
+            day_count=Count("days", distinct=True),
+            assignment_count=Count("assignments_from_template", distinct=True),
+        )
+        .order_by("owner_id", "name", "id")
+    )
+
+
+def program_full(*, coach: Coach, pk: int) -> Program:
+    """A program with blocks, days and prescriptions (exercise, stage, prerequisites) loaded.
+
+    The number of queries does not depend on the program's length. Raises Program.DoesNotExist
+    for anything outside the coach's practice (client copies included, through their client).
+    """
+    return (
+        Program.objects.visible_to(coach)
+        .select_related("owner", "copied_from")
+        .prefetch_related(
+            "blocks",
+            Prefetch(
+                "days",
+                queryset=Day.objects.order_by("number").prefetch_related(
+                    Prefetch("prescriptions", queryset=_prescriptions())
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def program_for_client_copy(*, coach: Coach, pk: int) -> Program:
+    """A client's own copy, for the coach who trains that client."""
+    return (
+        Program.objects.filter(is_template=False, assignment__client__coach=coach)
+        .prefetch_related(
+            "blocks",
+            Prefetch(
+                "days",
+                queryset=Day.objects.order_by("number").prefetch_related(
+                    Prefetch("prescriptions", queryset=_prescriptions())
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def day_get(*, coach: Coach, pk: int) -> Day:
+    return Day.objects.select_related("program").get(pk=pk, program__owner=coach)
+
+
+def assignment_list(*, coach: Coach) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.for_coach(coach)
+        .select_related("client", "program", "template")
+        .order_by("-starts_on", "-id")
+    )

@@ -1,0 +1,519 @@
+"""Writes of programs: the builder, the routine generator, duplication and assignment."""
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from coach.errors import DomainError, NotAllowed
+from coach.models import Client, Coach
+from exercises.models import Exercise, Stage
+from programs.models import Assignment, Block, Day, Prescription, Program
+from programs.schedule import pause_shift
+
+PROGRAM_FIELDS = ("name", "kind", "goal", "description", "length_days", "weeks", "weekdays")
+DAY_FIELDS = ("title", "intensity", "is_rest", "notes")
+BLOCK_FIELDS = ("name", "focus", "start", "end")
+PRESCRIPTION_FIELDS = (
+    "sets",
+    "reps_per_side",
+    "hold_seconds",
+    "load",
+    "load_unit",
+    "rest_seconds",
+    "tempo",
+    "target_rpe",
+    "notes",
+    "superset_group",
+)
+
+
+def _validation(error: ValidationError, prefix: str = "") -> DomainError:
+    if hasattr(error, "error_dict"):
+        field, messages = next(iter(error.message_dict.items()))
+        name = None if field == "__all__" else f"{prefix}{field}"
+        return DomainError(messages[0], field=name)
+    return DomainError(error.messages[0], field=prefix.rstrip(".") or None)
+
+
+def require_own(*, coach: Coach, program: Program) -> None:
+    if program.owner_id != coach.pk:
+        raise NotAllowed("Starter templates are read-only. Duplicate one to change it.")
+
+
+# --- days ----------------------------------------------------------------------------------
+
+
+def _day_layout(program: Program) -> list[tuple[int, int | None, int | None]]:
+    """(number, week, weekday) of every day the program should have."""
+    if program.is_routine:
+        return [(n, None, None) for n in range(1, program.length_days + 1)]
+    weekdays = sorted(set(program.weekdays))
+    layout: list[tuple[int, int | None, int | None]] = []
+    for week in range(1, program.weeks + 1):
+        for weekday in weekdays:
+            layout.append((len(layout) + 1, week, weekday))
+    return layout
+
+
+def _days_sync(program: Program) -> None:
+    """Give the program exactly the days its kind and length call for, keeping existing ones."""
+    layout = _day_layout(program)
+    existing = {
+        (day.week, day.weekday) if not program.is_routine else day.number: day
+        for day in program.days.all()
+    }
+    keep_ids = []
+    to_create = []
+    to_update = []
+    for number, week, weekday in layout:
+        key = (week, weekday) if not program.is_routine else number
+        day = existing.get(key)
+        if day is None:
+            to_create.append(Day(program=program, number=number, week=week, weekday=weekday))
+        else:
+            keep_ids.append(day.pk)
+            if day.number != number:
+                day.number = number
+                to_update.append(day)
+    program.days.exclude(pk__in=keep_ids).delete()
+    if to_update:
+        # Numbers are unique per program: park them out of the way first.
+        Day.objects.filter(pk__in=[d.pk for d in to_update]).update(number=10_000 + F("pk"))
+        for day in to_update:
+            Day.objects.filter(pk=day.pk).update(number=day.number)
+    Day.objects.bulk_create(to_create)
+
+
+def _check_program(program: Program) -> None:
+    if program.kind == Program.Kind.PLAN:
+        weekdays = program.weekdays
+        if (
+            not isinstance(weekdays, list)
+            or not weekdays
+            or not all(isinstance(d, int) and 0 <= d <= 6 for d in weekdays)
+        ):
+            raise DomainError("Choose at least one training weekday.", field="weekdays")
+        program.weekdays = sorted(set(weekdays))
+    else:
+        program.weekdays = []
+    try:
+        program.full_clean(exclude=["owner", "copied_from"])
+    except ValidationError as error:
+        raise _validation(error) from error
+
+
+@transaction.atomic
+def program_create(*, coach: Coach | None, data: Mapping[str, Any]) -> Program:
+    """A new template with its days laid out (routine: 1…N; plan: weeks × weekdays)."""
+    program = Program(owner=coach, is_template=True)
+    for field in PROGRAM_FIELDS:
+        if field in data:
+            setattr(program, field, data[field])
+    _check_program(program)
+    program.save()
+    _days_sync(program)
+    return program
+
+
+@transaction.atomic
+def program_update(*, coach: Coach, program: Program, data: Mapping[str, Any]) -> Program:
+    """Change a program's details. A shorter length drops the days past the end."""
+    require_own(coach=coach, program=program)
+    for field in PROGRAM_FIELDS:
+        if field in data:
+            setattr(program, field, data[field])
+    _check_program(program)
+    program.save()
+    _days_sync(program)
+    return program
+
+
+def program_archive(*, coach: Coach, program: Program) -> Program:
+    require_own(coach=coach, program=program)
+    if program.archived_at is None:
+        program.archived_at = timezone.now()
+        program.save(update_fields=["archived_at", "updated_at"])
+    return program
+
+
+@transaction.atomic
+def day_update(*, coach: Coach, day: Day, data: Mapping[str, Any]) -> Day:
+    require_own(coach=coach, program=day.program)
+    for field in DAY_FIELDS:
+        if field in data:
+            setattr(day, field, data[field])
+    try:
+        day.full_clean(exclude=["program"])
+    except ValidationError as error:
+        raise _validation(error) from error
+    day.save()
+    return day
+
+
+# --- blocks --------------------------------------------------------------------------------
+
+
+def _check_block(program: Program, block: Block) -> None:
+    limit = program.length_days if program.is_routine else program.weeks
+    unit = "day" if program.is_routine else "week"
+    if block.start is None or block.end is None or block.start < 1 or block.end < block.start:
+        raise DomainError(f"A block runs from a first to a last {unit}.", field="end")
+    if block.end > limit:
+        raise DomainError(f"The program has only {limit} {unit}s.", field="end")
+    try:
+        block.full_clean(exclude=["program", "order"])
+    except ValidationError as error:
+        raise _validation(error) from error
+
+
+@transaction.atomic
+def block_create(*, coach: Coach, program: Program, data: Mapping[str, Any]) -> Block:
+    require_own(coach=coach, program=program)
+    order = (program.blocks.aggregate(top=Max("order"))["top"] or 0) + 1
+    block = Block(
+        program=program, order=order, **{f: data.get(f) for f in BLOCK_FIELDS if f in data}
+    )
+    _check_block(program, block)
+    block.save()
+    return block
+
+
+@transaction.atomic
+def block_update(*, coach: Coach, block: Block, data: Mapping[str, Any]) -> Block:
+    require_own(coach=coach, program=block.program)
+    for field in BLOCK_FIELDS:
+        if field in data:
+            setattr(block, field, data[field])
+    _check_block(block.program, block)
+    block.save()
+    return block
+
+
+def block_delete(*, coach: Coach, block: Block) -> None:
+    require_own(coach=coach, program=block.program)
+    block.delete()
+
+
+# --- prescriptions -------------------------------------------------------------------------
+
+
+def _resolve_exercise(*, coach: Coach, exercise_id: Any) -> Exercise:
+    try:
+        return Exercise.objects.visible_to(coach).get(pk=int(exercise_id))
+    except (Exercise.DoesNotExist, TypeError, ValueError) as exc:
+        raise DomainError("Choose an exercise from your library.", field="exercise") from exc
+
+
+def _resolve_stage(*, exercise: Exercise, stage_id: Any) -> Stage | None:
+    if stage_id in (None, ""):
+        return None
+    try:
+        return exercise.stages.get(pk=int(stage_id))
+    except (Stage.DoesNotExist, TypeError, ValueError) as exc:
+        raise DomainError("Choose a stage of this exercise.", field="stage") from exc
+
+
+def _apply_dose(prescription: Prescription, data: Mapping[str, Any]) -> None:
+    for field in PRESCRIPTION_FIELDS:
+        if field in data:
+            value = data[field]
+            if field in {"load_unit", "tempo", "notes", "superset_group"} and value is None:
+                value = ""
+            setattr(prescription, field, value)
+    try:
+        prescription.full_clean(exclude=["day", "exercise", "stage", "order"])
+    except ValidationError as error:
+        raise _validation(error) from error
+
+
+@transaction.atomic
+def prescription_add(
+    *, coach: Coach, day: Day, exercise_id: Any, data: Mapping[str, Any] | None = None
+) -> Prescription:
+    """Add an exercise to a day, with the dose of its stage (or of its first rung) as default."""
+    require_own(coach=coach, program=day.program)
+    data = data or {}
+    exercise = _resolve_exercise(coach=coach, exercise_id=exercise_id)
+    stage = _resolve_stage(exercise=exercise, stage_id=data.get("stage"))
+    default_stage = stage or exercise.stages.order_by("order").first()
+    order = (day.prescriptions.aggregate(top=Max("order"))["top"] or 0) + 1
+    prescription = Prescription(day=day, exercise=exercise, stage=stage, order=order)
+    if default_stage is not None:
+        for field in ("sets", "reps_per_side", "hold_seconds", "rest_seconds"):
+            setattr(prescription, field, getattr(default_stage, field))
+    _apply_dose(prescription, data)
+    prescription.save()
+    return prescription
+
+
+@transaction.atomic
+def prescription_update(
+    *, coach: Coach, prescription: Prescription, data: Mapping[str, Any]
+) -> Prescription:
+    require_own(coach=coach, program=prescription.day.program)
+    if "exercise" in data and data["exercise"] not in (None, prescription.exercise_id):
+        prescription.exercise = _resolve_exercise(coach=coach, exercise_id=data["exercise"])
+        prescription.stage = None
+    if "stage" in data:
+        prescription.stage = _resolve_stage(exercise=prescription.exercise, stage_id=data["stage"])
+    _apply_dose(prescription, data)
+    prescription.save()
+    return prescription
+
+
+def prescription_delete(*, coach: Coach, prescription: Prescription) -> None:
+    require_own(coach=coach, program=prescription.day.program)
+    prescription.delete()
+
+
+@transaction.atomic
+def prescriptions_reorder(*, coach: Coach, day: Day, ids: Sequence[int]) -> None:
+    """Put a day's exercises in the given order (every one of them, once)."""
+    require_own(coach=coach, program=day.program)
+    current = set(day.prescriptions.values_list("pk", flat=True))
+    if set(ids) != current or len(ids) != len(current):
+        raise DomainError("Give every exercise of the day once.", field="ids")
+    day.prescriptions.update(order=F("pk") + 10_000)
+    for position, pk in enumerate(ids, start=1):
+        Prescription.objects.filter(pk=pk).update(order=position)
+
+
+def _copy_prescriptions(source: Day, target: Day, *, replace: bool) -> None:
+    if replace:
+        target.prescriptions.all().delete()
+        start = 0
+    else:
+        start = target.prescriptions.aggregate(top=Max("order"))["top"] or 0
+    Prescription.objects.bulk_create(
+        Prescription(
+            day=target,
+            order=start + p.order,
+            exercise_id=p.exercise_id,
+            stage_id=p.stage_id,
+            **{field: getattr(p, field) for field in PRESCRIPTION_FIELDS},
+        )
+        for p in source.prescriptions.all()
+    )
+    for field in DAY_FIELDS:
+        setattr(target, field, getattr(source, field))
+    target.save()
+
+
+@transaction.atomic
+def day_duplicate(*, coach: Coach, day: Day, to_numbers: Sequence[int]) -> list[Day]:
+    """Copy a day (title, intensity, exercises) onto other days, replacing what they had."""
+    program = day.program
+    require_own(coach=coach, program=program)
+    targets = list(program.days.filter(number__in=to_numbers).exclude(pk=day.pk))
+    if len(targets) != len(set(to_numbers) - {day.number}):
+        raise DomainError("Choose days of this program.", field="to_days")
+    for target in targets:
+        _copy_prescriptions(day, target, replace=True)
+    return targets
+
+
+def _week_days(program: Program, week: int) -> list[Day]:
+    if program.is_routine:
+        first = (week - 1) * 7 + 1
+        return list(program.days.filter(number__gte=first, number__lt=first + 7).order_by("number"))
+    return list(program.days.filter(week=week).order_by("number"))
+
+
+@transaction.atomic
+def week_copy(*, coach: Coach, program: Program, from_week: int, to_week: int) -> list[Day]:
+    """Copy every day of one week onto the same days of another week."""
+    require_own(coach=coach, program=program)
+    source, target = _week_days(program, from_week), _week_days(program, to_week)
+    if not source or not target or from_week == to_week:
+        raise DomainError("Choose two different weeks of this program.", field="to_week")
+    for source_day, target_day in zip(source, target, strict=False):
+        _copy_prescriptions(source_day, target_day, replace=True)
+    return target[: len(source)]
+
+
+# --- whole-program copies (duplicate, assignment) ---------------------------------------------
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _copy_structure(*, source: Program, new_ids: Sequence[int]) -> None:
+    """Copy the blocks, days and prescriptions of `source` into each of the programs `new_ids`.
+
+    Three INSERT … SELECT statements, whatever the number of copies: assigning a routine to a
+    thousand clients costs the same number of queries as assigning it to one.
+    """
+    if not new_ids:
+        return
+    ids = ", ".join(str(int(pk)) for pk in new_ids)
+    program_t, block_t, day_t, presc_t = (
+        _table(Program),
+        _table(Block),
+        _table(Day),
+        _table(Prescription),
+    )
+    block_cols = "order, name, focus, start, end"
+    day_cols = "number, week, weekday, title, intensity, is_rest, notes"
+    presc_cols = "order, exercise_id, stage_id, " + ", ".join(PRESCRIPTION_FIELDS)
+    q = connection.ops.quote_name
+
+    def cols(names: str, alias: str) -> str:
+        return ", ".join(f"{alias}.{q(n.strip())}" for n in names.split(","))
+
+    def plain(names: str) -> str:
+        return ", ".join(q(n.strip()) for n in names.split(","))
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {block_t} (program_id, {plain(block_cols)}) "  # noqa: S608 - ids are ints
+            f"SELECT p.id, {cols(block_cols, 'b')} FROM {program_t} p, {block_t} b "
+            f"WHERE p.id IN ({ids}) AND b.program_id = %s",
+            [source.pk],
+        )
+        cursor.execute(
+            f"INSERT INTO {day_t} (program_id, {plain(day_cols)}) "  # noqa: S608
+            f"SELECT p.id, {cols(day_cols, 'd')} FROM {program_t} p, {day_t} d "
+            f"WHERE p.id IN ({ids}) AND d.program_id = %s",
+            [source.pk],
+        )
+        cursor.execute(
+            f"INSERT INTO {presc_t} (day_id, {plain(presc_cols)}) "  # noqa: S608
+            f"SELECT nd.id, {cols(presc_cols, 'r')} FROM {day_t} nd "
+            f"JOIN {day_t} sd ON sd.program_id = %s AND sd.number = nd.number "
+            f"JOIN {presc_t} r ON r.day_id = sd.id "
+            f"WHERE nd.program_id IN ({ids})",
+            [source.pk],
+        )
+
+
+def _program_copy_row(
+    program: Program, *, owner: Coach | None, is_template: bool, name: str
+) -> Program:
+    return Program(
+        owner=owner,
+        is_template=is_template,
+        copied_from=program,
+        **{field: getattr(program, field) for field in PROGRAM_FIELDS if field != "name"},
+        name=name,
+    )
+
+
+@transaction.atomic
+def program_duplicate(*, coach: Coach, program: Program, name: str = "") -> Program:
+    """A full copy of a template (own or a starter) as a new template of the coach's."""
+    if program.owner_id not in (None, coach.pk):
+        raise NotAllowed("You can only duplicate your own programs and the starter templates.")
+    copy = _program_copy_row(
+        program, owner=coach, is_template=True, name=name.strip() or f"{program.name} (copy)"
+    )
+    copy.save()
+    _copy_structure(source=program, new_ids=[copy.pk])
+    return copy
+
+
+@transaction.atomic
+def assignment_create_bulk(
+    *, coach: Coach, template: Program, clients: Sequence[Client], starts_on: date
+) -> list[Assignment]:
+    """Give a program to clients from a start date; each client gets their own copy.
+
+    A fixed number of queries, however many clients.
+    """
+    if template.owner_id not in (None, coach.pk) or not template.is_template:
+        raise NotAllowed("Assign one of your programs or a starter template.")
+    if not clients:
+        raise DomainError("Choose at least one client.", field="clients")
+    if any(client.coach_id != coach.pk for client in clients):
+        raise DomainError("Choose clients of your own practice.", field="clients")
+    if any(client.archived_at is not None for client in clients):
+        raise DomainError(
+            "Restore archived clients before assigning them a program.", field="clients"
+        )
+    if not template.days.exists():
+        raise DomainError("This program has no days yet.", field="program")
+    copies = Program.objects.bulk_create(
+        _program_copy_row(template, owner=coach, is_template=False, name=template.name)
+        for _ in clients
+    )
+    _copy_structure(source=template, new_ids=[copy.pk for copy in copies])
+    return Assignment.objects.bulk_create(
+        Assignment(client=client, program=copy, template=template, starts_on=starts_on)
+        for client, copy in zip(clients, copies, strict=True)
+    )
+
+
+def _require_assignment_coach(coach: Coach, assignment: Assignment) -> None:
+    if assignment.client.coach_id != coach.pk:
+        raise NotAllowed("This assignment is not in your practice.")
+
+
+@transaction.atomic
+def assignment_pause(*, coach: Coach, assignment: Assignment, on: date) -> Assignment:
+    """Pause from `on`: no day is due until it is resumed."""
+    _require_assignment_coach(coach, assignment)
+    if assignment.status != Assignment.Status.ACTIVE:
+        raise DomainError("Only an active assignment can be paused.", field="status")
+    assignment.status = Assignment.Status.PAUSED
+    assignment.paused_on = on
+    assignment.save(update_fields=["status", "paused_on", "updated_at"])
+    return assignment
+
+
+@transaction.atomic
+def assignment_resume(*, coach: Coach, assignment: Assignment, on: date) -> Assignment:
+    """Resume on `on`: the remaining days move later by the time paused."""
+    _require_assignment_coach(coach, assignment)
+    if assignment.status != Assignment.Status.PAUSED or assignment.paused_on is None:
+        raise DomainError("Only a paused assignment can be resumed.", field="status")
+    if on < assignment.paused_on:
+        raise DomainError("Resume on or after the day it was paused.", field="on")
+    paused_from = max(assignment.paused_on, assignment.first_day)
+    paused_days = max((on - paused_from).days, 0)
+    assignment.shift_days += pause_shift(program=assignment.program, paused_days=paused_days)
+    assignment.status = Assignment.Status.ACTIVE
+    assignment.paused_on = None
+    assignment.save(update_fields=["status", "paused_on", "shift_days", "updated_at"])
+    return assignment
+
+
+def assignment_cancel(*, coach: Coach, assignment: Assignment, on: date) -> Assignment:
+    _require_assignment_coach(coach, assignment)
+    if assignment.status in (Assignment.Status.COMPLETED, Assignment.Status.CANCELLED):
+        raise DomainError("This assignment has already ended.", field="status")
+    assignment.status = Assignment.Status.CANCELLED
+    assignment.paused_on = None
+    assignment.ended_on = on
+    assignment.save(update_fields=["status", "paused_on", "ended_on", "updated_at"])
+    return assignment
+
+
+def assignments_complete_due(*, now: datetime) -> int:
+    """Mark active assignments whose last day has passed in the client's own time zone."""
+    due = []
+    for assignment in (
+        Assignment.objects.filter(status=Assignment.Status.ACTIVE)
+        .select_related("program", "client")
+        .only(
+            "id",
+            "starts_on",
+            "shift_days",
+            "program__kind",
+            "program__length_days",
+            "program__weeks",
+            "client__time_zone",
+        )
+        .iterator(chunk_size=2000)
+    ):
+        local_today = now.astimezone(ZoneInfo(assignment.client.time_zone)).date()
+        if assignment.last_day < local_today:
+            due.append(assignment.pk)
+    return Assignment.objects.filter(pk__in=due, status=Assignment.Status.ACTIVE).update(
+        status=Assignment.Status.COMPLETED, ended_on=now.date(), updated_at=now
+    )
