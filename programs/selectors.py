@@ -19,6 +19,7 @@ def program_list(*, coach: Coach) -> QuerySet[Program]:
     return (
         Program.objects.visible_to(coach)
         .templates()
+        .active()
         .annotate(
             day_count=Count("days", distinct=True),
             assignment_count=Count("assignments_from_template", distinct=True),

@@ -517,3 +517,185 @@ def assignments_complete_due(*, now: datetime) -> int:
     return Assignment.objects.filter(pk__in=due, status=Assignment.Status.ACTIVE).update(
         status=Assignment.Status.COMPLETED, ended_on=now.date(), updated_at=now
     )
+
+
+# --- the routine generator -----------------------------------------------------------------
+
+STEP_KINDS = ("none", "hold", "reps", "stage")
+
+
+@transaction.atomic
+def routine_generate(
+    *,
+    coach: Coach | None,
+    name: str,
+    items: Sequence[Mapping[str, Any]],
+    length_days: int = 30,
+    step: str = "none",
+    step_amount: int = 0,
+    every_days: int = 7,
+    intensity: str = Day.Intensity.LOW,
+    goal: str = "",
+    description: str = "",
+) -> Program:
+    """A routine that repeats one day for `length_days` days, progressing every `every_days`.
+
+    `items` are the day's exercises (`exercise` id, optional `stage` id and dose). `step` adds
+    `step_amount` seconds of hold ("hold"), reps per side ("reps") or rungs ("stage", up to the
+    top of the ladder) at each step. The result is an ordinary routine the coach can edit.
+    """
+    if step not in STEP_KINDS:
+        raise DomainError("Choose how the routine progresses.", field="step")
+    if not items:
+        raise DomainError("Add at least one exercise to the day to repeat.", field="items")
+    if step != "none" and step_amount < 1:
+        raise DomainError("Give the amount added at each step.", field="step_amount")
+    if every_days < 1:
+        raise DomainError("Progress every day or more.", field="every_days")
+    program = program_create(
+        coach=coach,
+        data={
+            "name": name,
+            "kind": Program.Kind.ROUTINE,
+            "length_days": length_days,
+            "goal": goal,
+            "description": description,
+        },
+    )
+    days = list(program.days.order_by("number"))
+    first = days[0]
+    first.title, first.intensity = "Day 1", intensity
+    first.save()
+    base = []
+    for item in items:
+        prescription = (
+            prescription_add(coach=coach, day=first, exercise_id=item.get("exercise"), data=item)
+            if coach is not None
+            else _starter_prescription(day=first, item=item)
+        )
+        base.append(prescription)
+    ladders = {
+        p.exercise_id: list(p.exercise.stages.order_by("order")) for p in base if step == "stage"
+    }
+    rows = []
+    for day in days[1:]:
+        steps = (day.number - 1) // every_days
+        day.title, day.intensity = f"Day {day.number}", intensity
+        for p in base:
+            copy = Prescription(
+                day=day,
+                order=p.order,
+                exercise_id=p.exercise_id,
+                stage_id=p.stage_id,
+                **{f: getattr(p, f) for f in PRESCRIPTION_FIELDS},
+            )
+            if step == "hold" and copy.hold_seconds is not None:
+                copy.hold_seconds += steps * step_amount
+            elif step == "reps" and copy.reps_per_side is not None:
+                copy.reps_per_side += steps * step_amount
+            elif step == "stage" and ladders.get(p.exercise_id):
+                ladder = ladders[p.exercise_id]
+                start = next((i for i, s in enumerate(ladder) if s.pk == p.stage_id), 0)
+                stage = ladder[min(start + steps * step_amount, len(ladder) - 1)]
+                copy.stage_id = stage.pk
+                for dose in ("sets", "reps_per_side", "hold_seconds", "rest_seconds"):
+                    if getattr(stage, dose) is not None:
+                        setattr(copy, dose, getattr(stage, dose))
+            rows.append(copy)
+    Day.objects.bulk_update(days[1:], ["title", "intensity"])
+    Prescription.objects.bulk_create(rows)
+    return program
+
+
+def _starter_prescription(*, day: Day, item: Mapping[str, Any]) -> Prescription:
+    """A prescription for the shared starter templates (no coach to check against)."""
+    exercise = Exercise.objects.shared().get(pk=item["exercise"])
+    stage = _resolve_stage(exercise=exercise, stage_id=item.get("stage"))
+    order = (day.prescriptions.aggregate(top=Max("order"))["top"] or 0) + 1
+    prescription = Prescription(day=day, exercise=exercise, stage=stage, order=order)
+    default_stage = stage or exercise.stages.order_by("order").first()
+    if default_stage is not None:
+        for f in ("sets", "reps_per_side", "hold_seconds", "rest_seconds"):
+            setattr(prescription, f, getattr(default_stage, f))
+    _apply_dose(prescription, item)
+    prescription.save()
+    return prescription
+
+
+# --- nested save of the whole structure (the builder's "save all") ---------------------------
+
+
+@transaction.atomic
+def program_structure_save(
+    *,
+    coach: Coach,
+    program: Program,
+    blocks: Sequence[Mapping[str, Any]] | None,
+    days: Sequence[Mapping[str, Any]] | None,
+) -> Program:
+    """Replace the blocks and the days' contents in one go, with a fixed number of queries.
+
+    `days` are matched by `number` (the layout itself comes from the program's length);
+    prescriptions with an `id` of that day are updated, others added, missing ones removed.
+    """
+    require_own(coach=coach, program=program)
+    if blocks is not None:
+        program.blocks.all().delete()
+        new_blocks = []
+        for order, data in enumerate(blocks, start=1):
+            block = Block(program=program, order=order, **{f: data.get(f) for f in BLOCK_FIELDS})
+            try:
+                _check_block(program, block)
+            except DomainError as error:
+                raise DomainError(
+                    error.message, field=f"blocks.{order - 1}.{error.field}"
+                ) from error
+            new_blocks.append(block)
+        Block.objects.bulk_create(new_blocks)
+    if days is None:
+        return program
+    by_number = {day.number: day for day in program.days.prefetch_related("prescriptions")}
+    exercise_ids = {int(p["exercise"]) for d in days for p in d.get("prescriptions", [])}
+    exercises = {e.pk: e for e in Exercise.objects.visible_to(coach).filter(pk__in=exercise_ids)}
+    stages = {s.pk: s for s in Stage.objects.filter(exercise_id__in=exercises)}
+    keep: list[tuple[Prescription, int]] = []
+    create: list[tuple[Prescription, int]] = []
+    update_days: list[Day] = []
+    for d_index, data in enumerate(days):
+        day = by_number.get(data.get("number"))  # type: ignore[arg-type]
+        if day is None:
+            raise DomainError("No such day in this program.", field=f"days.{d_index}.number")
+        for f in DAY_FIELDS:
+            if f in data:
+                setattr(day, f, data[f])
+        update_days.append(day)
+        existing = {p.pk: p for p in day.prescriptions.all()}
+        for p_index, item in enumerate(data.get("prescriptions", [])):
+            where = f"days.{d_index}.prescriptions.{p_index}."
+            exercise = exercises.get(int(item["exercise"]))
+            if exercise is None:
+                raise DomainError("Choose an exercise from your library.", field=where + "exercise")
+            stage = stages.get(int(item["stage"])) if item.get("stage") else None
+            if item.get("stage") and (stage is None or stage.exercise_id != exercise.pk):
+                raise DomainError("Choose a stage of this exercise.", field=where + "stage")
+            prescription = existing.get(item.get("id")) or Prescription(day=day)  # type: ignore[arg-type]
+            prescription.exercise, prescription.stage = exercise, stage
+            prescription.order = 10_000 + p_index + 1 if prescription.pk else p_index + 1
+            try:
+                _apply_dose(prescription, item)
+            except DomainError as error:
+                raise DomainError(error.message, field=where + (error.field or "")) from error
+            (keep if prescription.pk else create).append((prescription, p_index + 1))
+    Prescription.objects.filter(day__program=program).exclude(
+        pk__in=[p.pk for p, _ in keep]
+    ).delete()
+    # Kept rows are parked at 10_000+ first: (day, order) is unique.
+    Prescription.objects.bulk_update(
+        [p for p, _ in keep], ["exercise", "stage", "order", *PRESCRIPTION_FIELDS]
+    )
+    for prescription, position in keep:
+        prescription.order = position
+    Prescription.objects.bulk_update([p for p, _ in keep], ["order"])
+    Prescription.objects.bulk_create([p for p, _ in create])
+    Day.objects.bulk_update(update_days, list(DAY_FIELDS))
+    return program

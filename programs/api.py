@@ -1,0 +1,557 @@
+"""/api/v1/programs/, /program-days/, /prescriptions/, /blocks/ and /assignments/."""
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from coach.api import CoachScopedMixin, IsCoach
+from coach.models import Client
+from programs import selectors, services
+from programs.models import Assignment, Block, Day, Prescription, Program
+from programs.rules import program_warnings
+
+
+class WarningSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    day = serializers.IntegerField()
+    message = serializers.CharField()
+
+
+class PrescriptionSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False)
+    exercise = serializers.IntegerField(source="exercise_id")
+    stage = serializers.IntegerField(source="stage_id", required=False, allow_null=True)
+    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+    stage_order = serializers.IntegerField(source="stage.order", read_only=True, default=None)
+    stage_name = serializers.CharField(source="stage.name", read_only=True, default=None)
+
+    class Meta:
+        model = Prescription
+        fields = [
+            "id",
+            "order",
+            "exercise",
+            "exercise_name",
+            "stage",
+            "stage_order",
+            "stage_name",
+            *services.PRESCRIPTION_FIELDS,
+        ]
+        read_only_fields = ["order"]
+
+
+class DaySerializer(serializers.ModelSerializer):
+    prescriptions = PrescriptionSerializer(many=True, required=False)
+
+    class Meta:
+        model = Day
+        fields = ["id", "number", "week", "weekday", *services.DAY_FIELDS, "prescriptions"]
+        read_only_fields = ["id", "week", "weekday"]
+
+
+class BlockSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Block
+        fields = ["id", "order", *services.BLOCK_FIELDS]
+        read_only_fields = ["id", "order"]
+
+
+class ProgramListSerializer(serializers.ModelSerializer):
+    is_starter = serializers.SerializerMethodField()
+    day_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "goal",
+            "description",
+            "length_days",
+            "weeks",
+            "weekdays",
+            "is_template",
+            "is_starter",
+            "day_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_template", "created_at", "updated_at"]
+
+    def get_is_starter(self, program: Program) -> bool:
+        return program.owner_id is None
+
+
+class ProgramSerializer(ProgramListSerializer):
+    blocks = BlockSerializer(many=True, required=False)
+    days = DaySerializer(many=True, required=False)
+    warnings = serializers.SerializerMethodField()
+    day_count = serializers.SerializerMethodField()  # type: ignore[assignment]
+
+    class Meta(ProgramListSerializer.Meta):
+        fields = [*ProgramListSerializer.Meta.fields, "copied_from", "blocks", "days", "warnings"]
+        read_only_fields = [*ProgramListSerializer.Meta.read_only_fields, "copied_from"]
+
+    def get_day_count(self, program: Program) -> int:
+        return len(program.days.all())
+
+    @extend_schema(responses=WarningSerializer(many=True))  # type: ignore[misc]
+    def get_warnings(self, program: Program) -> list[dict[str, Any]]:
+        return [w.__dict__ for w in program_warnings(program)]
+
+
+class GenerateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    length_days = serializers.IntegerField(min_value=1, max_value=366, default=30)
+    items = PrescriptionSerializer(many=True)
+    step = serializers.ChoiceField(choices=services.STEP_KINDS, default="none")
+    step_amount = serializers.IntegerField(min_value=0, max_value=600, default=0)
+    every_days = serializers.IntegerField(min_value=1, max_value=366, default=7)
+    intensity = serializers.ChoiceField(choices=Day.Intensity.choices, default=Day.Intensity.LOW)
+    goal = serializers.CharField(max_length=200, required=False, default="")
+    description = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class AssignSerializer(serializers.Serializer):
+    clients = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
+    starts_on = serializers.DateField()
+
+
+def _item_data(item: dict[str, Any]) -> dict[str, Any]:
+    """Serializer output (exercise_id / stage_id) back to the services' words."""
+    data = dict(item)
+    if "exercise_id" in data:
+        data["exercise"] = data.pop("exercise_id")
+    if "stage_id" in data:
+        data["stage"] = data.pop("stage_id")
+    return data
+
+
+class ProgramViewSet(
+    CoachScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The coach's program templates and the shared starters (read-only; duplicate to edit).
+
+    PUT saves the whole structure: `blocks` (replaced) and `days` (matched by `number`, each with
+    its `prescriptions`). PATCH changes only the fields given. `warnings` lists the training
+    rules the program breaks, each naming its day.
+    """
+
+    permission_classes = [IsAuthenticated, IsCoach]
+    queryset = Program.objects.none()
+    filterset_fields = ["kind"]
+    search_fields = ["name", "goal"]
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return ProgramListSerializer if self.action == "list" else ProgramSerializer
+
+    def get_queryset(self) -> QuerySet[Program]:
+        if getattr(self, "swagger_fake_view", False):
+            return Program.objects.none()
+        return selectors.program_list(coach=self.coach)
+
+    def get_object(self) -> Program:
+        try:
+            return selectors.program_full(coach=self.coach, pk=int(self.kwargs["pk"]))
+        except (Program.DoesNotExist, ValueError) as exc:
+            raise Http404 from exc
+
+    def _detail(self, program: Program, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.program_full(coach=self.coach, pk=program.pk)
+        return Response(ProgramSerializer(fresh).data, status=code)
+
+    @transaction.atomic
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ProgramSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        blocks, days = data.pop("blocks", None), data.pop("days", None)
+        program = services.program_create(coach=self.coach, data=data)
+        if blocks is not None or days is not None:
+            services.program_structure_save(
+                coach=self.coach,
+                program=program,
+                blocks=blocks,
+                days=[_day_data(day) for day in days] if days is not None else None,
+            )
+        return self._detail(program, status.HTTP_201_CREATED)
+
+    @transaction.atomic
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        program = self.get_object()
+        serializer = ProgramSerializer(program, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        blocks, days = data.pop("blocks", None), data.pop("days", None)
+        services.program_update(coach=self.coach, program=program, data=data)
+        if blocks is not None or days is not None:
+            services.program_structure_save(
+                coach=self.coach,
+                program=program,
+                blocks=blocks,
+                days=[_day_data(day) for day in days] if days is not None else None,
+            )
+        return self._detail(program)
+
+    @extend_schema(responses=WarningSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def warnings(self, request: Request, pk: str | None = None) -> Response:
+        return Response([w.__dict__ for w in program_warnings(self.get_object())])
+
+    @extend_schema(request=None, responses=ProgramSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk: str | None = None) -> Response:
+        program = services.program_archive(coach=self.coach, program=self.get_object())
+        return self._detail(program)
+
+    @extend_schema(
+        request=inline_serializer("DuplicateRequest", {"name": serializers.CharField()}),
+        responses={201: ProgramSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request: Request, pk: str | None = None) -> Response:
+        copy = services.program_duplicate(
+            coach=self.coach, program=self.get_object(), name=str(request.data.get("name", ""))
+        )
+        return self._detail(copy, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=inline_serializer(
+            "CopyWeekRequest",
+            {"from_week": serializers.IntegerField(), "to_week": serializers.IntegerField()},
+        ),
+        responses=ProgramSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="copy-week")
+    def copy_week(self, request: Request, pk: str | None = None) -> Response:
+        weeks = inline_serializer(
+            "CopyWeek",
+            {
+                "from_week": serializers.IntegerField(min_value=1),
+                "to_week": serializers.IntegerField(min_value=1),
+            },
+            data=request.data,
+        )
+        weeks.is_valid(raise_exception=True)
+        program = self.get_object()
+        services.week_copy(coach=self.coach, program=program, **weeks.validated_data)
+        return self._detail(program)
+
+    @extend_schema(request=GenerateSerializer, responses={201: ProgramSerializer})
+    @action(detail=False, methods=["post"])
+    def generate(self, request: Request) -> Response:
+        serializer = GenerateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data["items"] = [_item_data(item) for item in data["items"]]
+        program = services.routine_generate(coach=self.coach, **data)
+        return self._detail(program, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=AssignSerializer,
+        responses={
+            201: inline_serializer(
+                "AssignResult",
+                {
+                    "created": serializers.IntegerField(),
+                    "assignments": serializers.ListField(child=serializers.IntegerField()),
+                },
+            )
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str | None = None) -> Response:
+        serializer = AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = serializer.validated_data["clients"]
+        clients = list(Client.objects.for_coach(self.coach).filter(pk__in=ids))
+        if len(clients) != len(set(ids)):
+            raise Http404
+        program = Program.objects.visible_to(self.coach).filter(pk=self.kwargs["pk"]).first()
+        if program is None:
+            raise Http404
+        assignments = services.assignment_create_bulk(
+            coach=self.coach,
+            template=program,
+            clients=clients,
+            starts_on=serializer.validated_data["starts_on"],
+        )
+        return Response(
+            {"created": len(assignments), "assignments": [a.pk for a in assignments]},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _day_data(day: dict[str, Any]) -> dict[str, Any]:
+    data = dict(day)
+    data["prescriptions"] = [_item_data(dict(p)) for p in day.get("prescriptions", [])]
+    return data
+
+
+class DayViewSet(
+    CoachScopedMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """One day of a program: title, intensity, rest day, notes; duplicate and reorder."""
+
+    serializer_class = DaySerializer
+    permission_classes = [IsAuthenticated, IsCoach]
+    queryset = Day.objects.none()
+
+    def get_queryset(self) -> QuerySet[Day]:
+        if getattr(self, "swagger_fake_view", False):
+            return Day.objects.none()
+        return (
+            Day.objects.filter(program__owner=self.coach)
+            .select_related("program")
+            .prefetch_related("prescriptions__exercise", "prescriptions__stage")
+        )
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        data = {k: v for k, v in serializer.validated_data.items() if k in services.DAY_FIELDS}
+        serializer.instance = services.day_update(
+            coach=self.coach, day=self.get_object(), data=data
+        )
+
+    @extend_schema(
+        request=inline_serializer(
+            "DuplicateDayRequest",
+            {"to_days": serializers.ListField(child=serializers.IntegerField())},
+        ),
+        responses=DaySerializer(many=True),
+    )
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request: Request, pk: str | None = None) -> Response:
+        to_days = request.data.get("to_days")
+        if not isinstance(to_days, list) or not all(isinstance(n, int) for n in to_days):
+            raise serializers.ValidationError({"to_days": ["Give a list of day numbers."]})
+        targets = services.day_duplicate(
+            coach=self.coach, day=self.get_object(), to_numbers=to_days
+        )
+        return Response(
+            DaySerializer(
+                self.get_queryset().filter(pk__in=[t.pk for t in targets]), many=True
+            ).data
+        )
+
+    @extend_schema(
+        request=inline_serializer(
+            "ReorderRequest", {"ids": serializers.ListField(child=serializers.IntegerField())}
+        ),
+        responses=DaySerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reorder(self, request: Request, pk: str | None = None) -> Response:
+        ids = request.data.get("ids")
+        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+            raise serializers.ValidationError({"ids": ["Give the prescription ids in order."]})
+        day = self.get_object()
+        services.prescriptions_reorder(coach=self.coach, day=day, ids=ids)
+        return Response(DaySerializer(self.get_queryset().get(pk=day.pk)).data)
+
+
+class PrescriptionWriteSerializer(PrescriptionSerializer):
+    day = serializers.IntegerField(source="day_id")
+
+    class Meta(PrescriptionSerializer.Meta):
+        fields = ["day", *PrescriptionSerializer.Meta.fields]
+
+
+class PrescriptionViewSet(
+    CoachScopedMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """An exercise on a day with its dose. `stage` null means the client's current stage."""
+
+    serializer_class = PrescriptionWriteSerializer
+    permission_classes = [IsAuthenticated, IsCoach]
+    queryset = Prescription.objects.none()
+
+    def get_queryset(self) -> QuerySet[Prescription]:
+        if getattr(self, "swagger_fake_view", False):
+            return Prescription.objects.none()
+        return Prescription.objects.filter(day__program__owner=self.coach).select_related(
+            "day__program", "exercise", "stage"
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = _item_data(dict(serializer.validated_data))
+        day = (
+            Day.objects.filter(pk=data.pop("day_id"), program__owner=self.coach)
+            .select_related("program")
+            .first()
+        )
+        if day is None:
+            raise Http404
+        prescription = services.prescription_add(
+            coach=self.coach, day=day, exercise_id=data.pop("exercise"), data=data
+        )
+        return Response(
+            PrescriptionWriteSerializer(self.get_queryset().get(pk=prescription.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        prescription = self.get_object()
+        serializer = self.get_serializer(prescription, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = _item_data(dict(serializer.validated_data))
+        data.pop("day_id", None)
+        services.prescription_update(coach=self.coach, prescription=prescription, data=data)
+        return Response(
+            PrescriptionWriteSerializer(self.get_queryset().get(pk=prescription.pk)).data
+        )
+
+    def perform_destroy(self, instance: Prescription) -> None:
+        services.prescription_delete(coach=self.coach, prescription=instance)
+
+
+class BlockWriteSerializer(BlockSerializer):
+    program = serializers.IntegerField(source="program_id")
+
+    class Meta(BlockSerializer.Meta):
+        fields = ["program", *BlockSerializer.Meta.fields]
+
+
+class BlockViewSet(
+    CoachScopedMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A periodization phase: days (routine) or weeks (plan) `start`…`end` with a focus."""
+
+    serializer_class = BlockWriteSerializer
+    permission_classes = [IsAuthenticated, IsCoach]
+    queryset = Block.objects.none()
+
+    def get_queryset(self) -> QuerySet[Block]:
+        if getattr(self, "swagger_fake_view", False):
+            return Block.objects.none()
+        return Block.objects.filter(program__owner=self.coach).select_related("program")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        program = Program.objects.filter(pk=data.pop("program_id"), owner=self.coach).first()
+        if program is None:
+            raise Http404
+        block = services.block_create(coach=self.coach, program=program, data=data)
+        return Response(BlockWriteSerializer(block).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        data = {k: v for k, v in serializer.validated_data.items() if k in services.BLOCK_FIELDS}
+        serializer.instance = services.block_update(
+            coach=self.coach, block=self.get_object(), data=data
+        )
+
+    def perform_destroy(self, instance: Block) -> None:
+        services.block_delete(coach=self.coach, block=instance)
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    program_name = serializers.CharField(source="program.name", read_only=True)
+    first_day = serializers.DateField(read_only=True)
+    last_day = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "client",
+            "client_name",
+            "program",
+            "program_name",
+            "template",
+            "starts_on",
+            "status",
+            "paused_on",
+            "shift_days",
+            "first_day",
+            "last_day",
+            "ended_on",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DateSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False)
+
+
+class AssignmentViewSet(
+    CoachScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Programs given to clients. Create them with POST /programs/{id}/assign/."""
+
+    serializer_class = AssignmentSerializer
+    permission_classes = [IsAuthenticated, IsCoach]
+    queryset = Assignment.objects.none()
+    filterset_fields = ["status", "client"]
+
+    def get_queryset(self) -> QuerySet[Assignment]:
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        return selectors.assignment_list(coach=self.coach)
+
+    def _on(self, request: Request, assignment: Assignment) -> date:
+        serializer = DateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return (
+            serializer.validated_data.get("on")
+            or datetime.now(ZoneInfo(assignment.client.time_zone)).date()
+        )
+
+    @extend_schema(request=DateSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request: Request, pk: str | None = None) -> Response:
+        assignment = self.get_object()
+        services.assignment_pause(
+            coach=self.coach, assignment=assignment, on=self._on(request, assignment)
+        )
+        return Response(AssignmentSerializer(assignment).data)
+
+    @extend_schema(request=DateSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str | None = None) -> Response:
+        assignment = self.get_object()
+        services.assignment_resume(
+            coach=self.coach, assignment=assignment, on=self._on(request, assignment)
+        )
+        return Response(AssignmentSerializer(assignment).data)
+
+    @extend_schema(request=DateSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        assignment = self.get_object()
+        services.assignment_cancel(
+            coach=self.coach, assignment=assignment, on=self._on(request, assignment)
+        )
+        return Response(AssignmentSerializer(assignment).data)
