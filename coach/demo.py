@@ -1,11 +1,16 @@
 """The demo practice: one coach, three clients. Loading it twice changes nothing."""
 
-from datetime import time
+from datetime import time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from coach.models import Client, Coach, User
 from exercises.services import library_seed
+from programs import starters
+from programs.models import Assignment, Program
+from programs.services import assignment_create_bulk
+from programs.starters import starters_seed
 
 DEMO_PASSWORD = "train-demo-2026"  # noqa: S105 - printed for the demo, documented in the README
 DEMO_COACH_EMAIL = "coach@example.com"
@@ -49,6 +54,7 @@ def _user(email: str, name: str) -> User:
 def demo_data_load() -> Coach:
     """Create (or find) the demo coach and clients, each client with a login."""
     library_seed()
+    starters_seed()
     coach_user = _user(DEMO_COACH_EMAIL, "Dana Coach")
     coach, _ = Coach.objects.get_or_create(
         user=coach_user, defaults={"practice_name": "Single-Leg Strength Studio"}
@@ -62,4 +68,28 @@ def demo_data_load() -> Coach:
         if client.user_id is None:
             client.user = _user(str(data["email"]), str(data["name"]))
             client.save(update_fields=["user"])
+    _demo_assignments(coach)
     return coach
+
+
+# Each demo client follows a starter, started some days ago so that "today" is mid-program.
+DEMO_ASSIGNMENTS = [
+    ("chloe@example.com", starters.WALL_HOLD, 9),
+    ("ana@example.com", starters.SLDL, 17),
+    ("ben@example.com", starters.RUNNER, 10),
+]
+
+
+def _demo_assignments(coach: Coach) -> None:
+    today = timezone.localdate()
+    for email, program_name, days_ago in DEMO_ASSIGNMENTS:
+        client = Client.objects.get(coach=coach, email=email)
+        template = Program.objects.starters().get(name=program_name)
+        if Assignment.objects.filter(client=client, template=template).exists():
+            continue
+        assignment_create_bulk(
+            coach=coach,
+            template=template,
+            clients=[client],
+            starts_on=today - timedelta(days=days_ago),
+        )

@@ -53,6 +53,7 @@ urlpatterns = [
     path("invite/<str:token>/", views.invite_accept, name="invite-accept"),
     path("me/", views.client_home, name="client-home"),
     path("exercises/", include("exercises.urls")),
+    path("programs/", include("programs.urls")),
     path("api/v1/", include("coach.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -10,6 +10,7 @@ from coach.errors import DomainError
 from coach.forms import ClientForm, PasswordPairForm, SignUpForm
 from coach.models import Client, Coach
 from coach.permissions import client_required, coach_required, current_client, current_coach
+from programs import selectors as program_selectors
 
 CLIENTS_PER_PAGE = 25
 
@@ -94,7 +95,11 @@ def client_detail(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     return render(
         request,
         "coach/client_detail.html",
-        {"client": client, "invite": selectors.client_latest_invite(client)},
+        {
+            "client": client,
+            "invite": selectors.client_latest_invite(client),
+            "assignments": program_selectors.client_assignments(client=client),
+        },
     )
 
 

@@ -230,6 +230,11 @@ class Prescription(models.Model):
     def __str__(self) -> str:
         return f"{self.exercise} on {self.day}"
 
+    @property
+    def set_range(self) -> range:
+        """Set numbers 1…sets (at least one), for log sheets."""
+        return range(1, (self.sets or 1) + 1)
+
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def for_coach(self, coach: Coach) -> "AssignmentQuerySet":

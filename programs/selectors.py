@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from coach.models import Coach
+from coach.models import Client, Coach
 from programs.models import Assignment, Day, Prescription, Program
 
 
@@ -77,3 +77,8 @@ def assignment_list(*, coach: Coach) -> QuerySet[Assignment]:
         .select_related("client", "program", "template")
         .order_by("-starts_on", "-id")
     )
+
+
+def client_assignments(*, client: Client) -> QuerySet[Assignment]:
+    """A client's assignments, newest first, with their program copies."""
+    return client.assignments.select_related("program", "template").order_by("-starts_on", "-id")

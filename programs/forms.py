@@ -1,0 +1,145 @@
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from coach.models import Client, Coach
+from exercises.models import Exercise
+from programs.models import Block, Day, Program
+from programs.services import STEP_KINDS
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class ProgramForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    kind = forms.ChoiceField(
+        choices=Program.Kind.choices, widget=forms.RadioSelect, initial="routine"
+    )
+    length_days = forms.IntegerField(
+        label="Length in days",
+        min_value=1,
+        max_value=366,
+        initial=30,
+        help_text="Routines: consecutive days, e.g. 30.",
+    )
+    weeks = forms.IntegerField(
+        min_value=1, max_value=52, initial=8, help_text="Plans: how many weeks."
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Training weekdays",
+        help_text="Plans: the days of the week with a session.",
+    )
+    goal = forms.CharField(max_length=200, required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == Program.Kind.PLAN and not data.get("weekdays"):
+            self.add_error("weekdays", "Choose at least one training weekday for a plan.")
+        return data
+
+    @staticmethod
+    def initial_for(program: Program) -> dict[str, Any]:
+        return {field: getattr(program, field) for field in (
+            "name", "kind", "length_days", "weeks", "weekdays", "goal", "description"
+        )}  # fmt: skip
+
+
+class GenerateForm(forms.Form):
+    name = forms.CharField(max_length=150, initial="30-day routine")
+    length_days = forms.IntegerField(label="Days", min_value=1, max_value=366, initial=30)
+    intensity = forms.ChoiceField(choices=Day.Intensity.choices, initial=Day.Intensity.LOW)
+    step = forms.ChoiceField(
+        label="Every step, add",
+        choices=[
+            ("hold", "seconds of hold"),
+            ("reps", "reps per side"),
+            ("stage", "stages (up the ladder)"),
+            ("none", "nothing (repeat as is)"),
+        ],
+        initial="hold",
+    )
+    step_amount = forms.IntegerField(label="Amount", min_value=0, max_value=600, initial=15)
+    every_days = forms.IntegerField(
+        label="Step every (days)", min_value=1, max_value=366, initial=7
+    )
+    goal = forms.CharField(max_length=200, required=False)
+
+    def clean_step(self) -> str:
+        step = self.cleaned_data["step"]
+        assert step in STEP_KINDS  # noqa: S101 - the choices above are the service's kinds
+        return step
+
+
+class GenerateItemForm(forms.Form):
+    exercise = forms.ModelChoiceField(queryset=Exercise.objects.none(), required=False)
+    stage = forms.IntegerField(
+        label="Stage", min_value=1, required=False, help_text="Empty: the client's current stage."
+    )
+    sets = forms.IntegerField(min_value=0, max_value=50, required=False)
+    reps_per_side = forms.IntegerField(
+        label="Reps per side", min_value=0, max_value=500, required=False
+    )
+    hold_seconds = forms.IntegerField(label="Hold (s)", min_value=0, max_value=3600, required=False)
+
+    def __init__(self, *args: Any, coach: Coach, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["exercise"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = Exercise.objects.visible_to(coach).active().order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        exercise, number = data.get("exercise"), data.get("stage")
+        if exercise is not None and number:
+            stage = exercise.stages.filter(order=number).first()
+            if stage is None:
+                self.add_error("stage", f"{exercise.name} has no stage {number}.")
+            else:
+                data["stage_id"] = stage.pk
+        return data
+
+
+GenerateItemFormSet = forms.formset_factory(GenerateItemForm, extra=4, max_num=12)
+
+
+class BlockForm(forms.ModelForm):
+    class Meta:
+        model = Block
+        fields = ["name", "focus", "start", "end"]
+
+
+class AssignForm(forms.Form):
+    clients = forms.ModelMultipleChoiceField(
+        queryset=Client.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one client."},
+    )
+    starts_on = forms.DateField(
+        label="Start date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+
+    def __init__(self, *args: Any, coach: Coach, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["clients"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
+        field.queryset = Client.objects.for_coach(coach).active().order_by("name")
+
+
+class DateForm(forms.Form):
+    on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

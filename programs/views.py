@@ -1,0 +1,249 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from coach.errors import DomainError
+from coach.models import Coach
+from coach.permissions import coach_required
+from programs import selectors, services
+from programs.forms import AssignForm, DateForm, GenerateForm, GenerateItemFormSet, ProgramForm
+from programs.models import Assignment, Day, Program
+from programs.rules import program_warnings
+from programs.schedule import day_offset
+
+PROGRAMS_PER_PAGE = 20
+
+
+def _program_or_404(coach: Coach, pk: int) -> Program:
+    try:
+        return selectors.program_full(coach=coach, pk=pk)
+    except Program.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _own_program_or_404(coach: Coach, pk: int) -> Program:
+    program = _program_or_404(coach, pk)
+    if program.owner_id != coach.pk:
+        raise Http404
+    return program
+
+
+@coach_required
+def program_list(request: HttpRequest, coach: Coach) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    programs = selectors.program_list(coach=coach)
+    if query:
+        programs = programs.filter(Q(name__icontains=query) | Q(goal__icontains=query))
+    page = Paginator(programs, PROGRAMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "programs/list.html", {"page": page, "query": query})
+
+
+@coach_required
+def program_create(request: HttpRequest, coach: Coach) -> HttpResponse:
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(coach=coach, data=form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"“{program.name}” is ready. Add exercises to its days.")
+            return redirect("program-builder", pk=program.pk)
+    return render(request, "programs/form.html", {"form": form, "program": None})
+
+
+@coach_required
+def program_edit(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    program = _own_program_or_404(coach, pk)
+    form = ProgramForm(request.POST or None, initial=ProgramForm.initial_for(program))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(coach=coach, program=program, data=form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "The program was saved.")
+            return redirect("program-builder", pk=program.pk)
+    return render(request, "programs/form.html", {"form": form, "program": program})
+
+
+@coach_required
+def routine_generate(request: HttpRequest, coach: Coach) -> HttpResponse:
+    form = GenerateForm(request.POST or None)
+    items = GenerateItemFormSet(request.POST or None, prefix="items", form_kwargs={"coach": coach})
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        chosen = [
+            {
+                "exercise": f.cleaned_data["exercise"].pk,
+                "stage": f.cleaned_data.get("stage_id"),
+                **{
+                    k: f.cleaned_data.get(k)
+                    for k in ("sets", "reps_per_side", "hold_seconds")
+                    if f.cleaned_data.get(k) is not None
+                },
+            }
+            for f in items
+            if f.cleaned_data.get("exercise")
+        ]
+        try:
+            program = services.routine_generate(coach=coach, items=chosen, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request, f"“{program.name}” has {program.length_days} days. Adjust any day below."
+            )
+            return redirect("program-builder", pk=program.pk)
+    return render(request, "programs/generate.html", {"form": form, "items": items})
+
+
+def _builder_context(program: Program) -> dict:
+    days = list(program.days.all())
+    weeks: dict[int, list[Day]] = {}
+    for day in days:
+        week = day.week if day.week is not None else day_offset(program=program, day=day) // 7 + 1
+        weeks.setdefault(week, []).append(day)
+    return {
+        "program": program,
+        "weeks": weeks,
+        "blocks": list(program.blocks.all()),
+        "warnings": program_warnings(program),
+        "intensities": Day.Intensity.choices,
+    }
+
+
+@coach_required
+def program_builder(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    program = _program_or_404(coach, pk)
+    context = _builder_context(program)
+    context["editable"] = program.owner_id == coach.pk
+    context["assignment"] = (
+        Assignment.objects.select_related("client").filter(program=program).first()
+        if not program.is_template
+        else None
+    )
+    return render(request, "programs/builder.html", context)
+
+
+@coach_required
+def program_day_fragment(request: HttpRequest, coach: Coach, pk: int, day_pk: int) -> HttpResponse:
+    """One day card of the builder, re-rendered after the page's script changed it."""
+    program = _program_or_404(coach, pk)
+    day = next((d for d in program.days.all() if d.pk == day_pk), None)
+    if day is None:
+        raise Http404
+    return render(
+        request,
+        "programs/_day.html",
+        {"program": program, "day": day, "editable": program.owner_id == coach.pk,
+         "intensities": Day.Intensity.choices},
+    )  # fmt: skip
+
+
+@coach_required
+def program_warnings_fragment(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    program = _program_or_404(coach, pk)
+    return render(request, "programs/_warnings.html", {"warnings": program_warnings(program)})
+
+
+@require_POST
+@coach_required
+def program_duplicate(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    copy = services.program_duplicate(coach=coach, program=_program_or_404(coach, pk))
+    messages.success(request, f"“{copy.name}” is a copy you can change freely.")
+    return redirect("program-builder", pk=copy.pk)
+
+
+@coach_required
+def program_archive(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    program = _own_program_or_404(coach, pk)
+    if request.method == "POST":
+        services.program_archive(coach=coach, program=program)
+        messages.success(
+            request, f"“{program.name}” was archived. Clients who have it keep their copy."
+        )
+        return redirect("program-list")
+    return render(request, "programs/archive.html", {"program": program})
+
+
+@coach_required
+def program_assign(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    program = _program_or_404(coach, pk)
+    if not program.is_template:
+        raise Http404
+    form = AssignForm(request.POST or None, coach=coach)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.assignment_create_bulk(
+                coach=coach,
+                template=program,
+                clients=list(form.cleaned_data["clients"]),
+                starts_on=form.cleaned_data["starts_on"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            names = ", ".join(a.client.name for a in created)
+            messages.success(request, f"“{program.name}” was assigned to {names}.")
+            return redirect("program-builder", pk=program.pk)
+    return render(request, "programs/assign.html", {"form": form, "program": program})
+
+
+@coach_required
+def program_print(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    program = _program_or_404(coach, pk)
+    assignment = (
+        Assignment.objects.select_related("client").filter(program=program).first()
+        if not program.is_template
+        else None
+    )
+    return render(
+        request,
+        "programs/print.html",
+        {"program": program, "days": list(program.days.all()), "assignment": assignment},
+    )
+
+
+def _assignment_or_404(coach: Coach, pk: int) -> Assignment:
+    assignment = (
+        Assignment.objects.for_coach(coach)
+        .select_related("client", "program")
+        .filter(pk=pk)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+@require_POST
+@coach_required
+def assignment_action(request: HttpRequest, coach: Coach, pk: int, action: str) -> HttpResponse:
+    assignment = _assignment_or_404(coach, pk)
+    form = DateForm(request.POST)
+    on = (form.cleaned_data.get("on") if form.is_valid() else None) or datetime.now(
+        ZoneInfo(assignment.client.time_zone)
+    ).date()
+    handlers = {
+        "pause": (services.assignment_pause, "paused"),
+        "resume": (services.assignment_resume, "resumed; the remaining days moved later"),
+        "cancel": (services.assignment_cancel, "cancelled"),
+    }
+    if action not in handlers:
+        raise Http404
+    handler, verb = handlers[action]
+    try:
+        handler(coach=coach, assignment=assignment, on=on)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"“{assignment.program.name}” for {assignment.client.name} was {verb}."
+        )
+    return redirect("client-detail", pk=assignment.client_id)
