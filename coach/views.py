@@ -11,6 +11,7 @@ from coach.forms import ClientForm, PasswordPairForm, SignUpForm
 from coach.models import Client, Coach
 from coach.permissions import client_required, coach_required, current_client, current_coach
 from programs import selectors as program_selectors
+from programs.daily import client_local_date, daily_plans
 
 CLIENTS_PER_PAGE = 25
 
@@ -173,4 +174,15 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @client_required
 def client_home(request: HttpRequest, client: Client) -> HttpResponse:
-    return render(request, "client/home.html", {"client": client, "coach": client.coach})
+    today = client_local_date(client)
+    return render(
+        request,
+        "client/home.html",
+        {
+            "client": client,
+            "coach": client.coach,
+            "today": today,
+            "plans": daily_plans(client=client, on=today),
+            "has_program": client.assignments.current().exists(),
+        },
+    )
