@@ -12,6 +12,7 @@ from coach.models import Client, Coach
 from coach.permissions import client_required, coach_required, current_client, current_coach
 from programs import selectors as program_selectors
 from programs.daily import client_local_date, daily_plans
+from programs.models import Assignment
 
 CLIENTS_PER_PAGE = 25
 
@@ -183,6 +184,6 @@ def client_home(request: HttpRequest, client: Client) -> HttpResponse:
             "coach": client.coach,
             "today": today,
             "plans": daily_plans(client=client, on=today),
-            "has_program": client.assignments.current().exists(),
+            "has_program": Assignment.objects.filter(client=client).current().exists(),
         },
     )

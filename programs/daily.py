@@ -39,7 +39,7 @@ def daily_plans(*, client: Client, on: date) -> list[DailyPlan]:
     A day off in a plan (a weekday without a session) gives a plan with no day.
     """
     assignments = (
-        client.assignments.filter(status=Assignment.Status.ACTIVE)
+        Assignment.objects.filter(client=client, status=Assignment.Status.ACTIVE)
         .select_related("program")
         .prefetch_related(
             Prefetch(

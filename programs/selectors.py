@@ -81,4 +81,8 @@ def assignment_list(*, coach: Coach) -> QuerySet[Assignment]:
 
 def client_assignments(*, client: Client) -> QuerySet[Assignment]:
     """A client's assignments, newest first, with their program copies."""
-    return client.assignments.select_related("program", "template").order_by("-starts_on", "-id")
+    return (
+        Assignment.objects.filter(client=client)
+        .select_related("program", "template")
+        .order_by("-starts_on", "-id")
+    )
