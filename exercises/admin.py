@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from exercises.models import Equipment, Exercise, Region, Stage
 
@@ -50,6 +51,7 @@ class ExerciseAdmin(admin.ModelAdmin):
     raw_id_fields = ["owner", "copied_from"]
     list_select_related = ["owner__user"]
     inlines = [StageInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Region, Equipment)

@@ -1,9 +1,23 @@
 """The library's search and filters, shared by the library page and /api/v1/exercises/."""
 
+from typing import Any
+
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from exercises.models import Equipment, Exercise, Region
+
+
+class AnyYesNo(forms.NullBooleanSelect):
+    """Any / Yes / No rather than Django's "Unknown", which reads like a value of its own."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+    def format_value(self, value: Any) -> str:  # type: ignore[override]
+        return {True: "true", False: "false", "true": "true", "false": "false"}.get(value, "")
 
 
 class ExerciseFilter(django_filters.FilterSet):
@@ -12,19 +26,26 @@ class ExerciseFilter(django_filters.FilterSet):
     laterality = django_filters.ChoiceFilter(choices=Exercise.Laterality.choices)
     measurement = django_filters.ChoiceFilter(choices=Exercise.Measurement.choices)
     region = django_filters.ModelChoiceFilter(
-        field_name="regions", queryset=Region.objects.all(), to_field_name="slug"
+        field_name="regions", queryset=Region.objects.all(), to_field_name="slug", label="Region"
     )
     equipment = django_filters.ModelChoiceFilter(
-        field_name="equipment", queryset=Equipment.objects.all(), to_field_name="slug"
+        field_name="equipment",
+        queryset=Equipment.objects.all(),
+        to_field_name="slug",
+        label="Equipment",
     )
-    has_stages = django_filters.BooleanFilter(method="filter_has_stages", label="Has stages")
+    has_stages = django_filters.BooleanFilter(
+        method="filter_has_stages", label="Has stages", widget=AnyYesNo
+    )
     scope = django_filters.ChoiceFilter(
         method="filter_scope",
         choices=[("shared", "Shared library"), ("mine", "My exercises")],
         empty_label="All exercises",
         label="Library",
     )
-    archived = django_filters.BooleanFilter(method="filter_archived", label="Archived")
+    archived = django_filters.BooleanFilter(
+        method="filter_archived", label="Archived", widget=AnyYesNo
+    )
 
     class Meta:
         model = Exercise

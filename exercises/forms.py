@@ -125,6 +125,37 @@ class ExerciseForm(forms.Form):
         return data
 
 
+# How a stage's fields are grouped on the form: (legend, CSS class of the grid, fields).
+STAGE_FIELD_GROUPS = (
+    ("What changes", "field-grid", ("name", "description", "support", "surface")),
+    ("Dose", "field-grid", ("sets", "reps_per_side", "hold_seconds", "rest_seconds")),
+    (
+        "Load",
+        "field-grid load-grid",
+        (
+            "load_unit",
+            "load_min",
+            "load_max",
+            "load_min_female",
+            "load_max_female",
+            "load_min_male",
+            "load_max_male",
+        ),
+    ),
+    (
+        "Criteria to move up",
+        "field-grid",
+        (
+            "criteria_sessions",
+            "criteria_min_form",
+            "criteria_max_gap_pct",
+            "criteria_min_hold_seconds",
+            "criteria_note",
+        ),
+    ),
+)
+
+
 class StageForm(forms.ModelForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -134,17 +165,22 @@ class StageForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "criteria_note": forms.Textarea(attrs={"rows": 2}),
+            "support": forms.TextInput(attrs={"placeholder": "e.g. handrail, wall"}),
+            "surface": forms.TextInput(attrs={"placeholder": "e.g. floor, balance pad"}),
+            "load_unit": forms.TextInput(attrs={"placeholder": "lb, kg, band, …"}),
         }
+        # The examples are placeholders, so the inputs of a row line up.
+        help_texts = {"support": "", "surface": "", "load_unit": ""}
         labels = {
             "reps_per_side": "Reps per side",
             "hold_seconds": "Hold (s)",
             "rest_seconds": "Rest (s)",
             "load_min": "Load from",
-            "load_max": "to",
-            "load_min_female": "Women: from",
-            "load_max_female": "to",
-            "load_min_male": "Men: from",
-            "load_max_male": "to",
+            "load_max": "Load to",
+            "load_min_female": "Women from",
+            "load_max_female": "Women to",
+            "load_min_male": "Men from",
+            "load_max_male": "Men to",
             "criteria_sessions": "Sessions in a row",
             "criteria_min_form": "Form at least (1 to 5)",
             "criteria_max_gap_pct": "Left/right gap at most (%)",
@@ -155,6 +191,17 @@ class StageForm(forms.ModelForm):
     def validate_unique(self) -> None:
         # The order is assigned by the service from the position in the ladder.
         pass
+
+    def has_changed(self) -> bool:
+        # A rung added with "Add stage" and left empty only has its position filled in by the
+        # script: that alone is not a change, so the empty rung is skipped, not an error.
+        return any(name != "ORDER" for name in self.changed_data)
+
+    def field_groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        return [
+            (legend, css, [self[name] for name in names])
+            for legend, css, names in STAGE_FIELD_GROUPS
+        ]
 
 
 StageFormSet = forms.formset_factory(

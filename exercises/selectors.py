@@ -5,6 +5,15 @@ from django.db.models import Count, Prefetch, QuerySet
 from coach.models import Coach
 from exercises.models import Exercise, Stage
 
+NEIGHBOURS = ("prerequisites", "progressions", "regressions")
+
+
+def _neighbours_visible_to(coach: Coach) -> list[Prefetch]:
+    """Prerequisites and neighbours, limited to what the coach may see: a copy another coach
+    made of a shared exercise is linked to that exercise's neighbours, but is theirs alone."""
+    visible = Exercise.objects.visible_to(coach).order_by("name", "id")
+    return [Prefetch(name, queryset=visible) for name in NEIGHBOURS]
+
 
 def exercise_list(*, coach: Coach) -> QuerySet[Exercise]:
     """Everything the coach may see in the library (shared + own), ready for a list page."""
@@ -15,9 +24,7 @@ def exercise_list(*, coach: Coach) -> QuerySet[Exercise]:
             "regions",
             "equipment",
             Prefetch("stages", queryset=Stage.objects.order_by("order")),
-            "prerequisites",
-            "progressions",
-            "regressions",
+            *_neighbours_visible_to(coach),
         )
         .annotate(stage_count=Count("stages", distinct=True))
         .order_by("name", "id")
@@ -36,9 +43,7 @@ def exercise_get(*, coach: Coach, pk: int) -> Exercise:
             "regions",
             "equipment",
             Prefetch("stages", queryset=Stage.objects.order_by("order")),
-            "prerequisites",
-            "progressions",
-            "regressions",
+            *_neighbours_visible_to(coach),
         )
         .get(pk=pk)
     )
@@ -57,8 +62,7 @@ def exercises_owned(*, coach: Coach) -> QuerySet[Exercise]:
             "regions",
             "equipment",
             Prefetch("stages", queryset=Stage.objects.order_by("order")),
-            "prerequisites",
-            "progressions",
+            *_neighbours_visible_to(coach),
         )
         .order_by("name", "id")
     )

@@ -97,7 +97,7 @@ def _neighbours(
     return found
 
 
-def _check_prerequisite_cycle(exercise: Exercise, prerequisites: Sequence[Exercise]) -> None:
+def check_prerequisite_cycle(exercise: Exercise, prerequisites: Sequence[Exercise]) -> None:
     """A prerequisite may not (transitively) require this exercise."""
     frontier = {p.pk for p in prerequisites}
     seen: set[int] = set()
@@ -125,11 +125,22 @@ def _stages_save(exercise: Exercise, stages: Sequence[Mapping[str, Any]]) -> Non
     same rung); stages without one are added; stages left out are removed.
     """
     existing = {stage.pk: stage for stage in exercise.stages.all()}
-    keep_ids = {int(data["id"]) for data in stages if data.get("id")}
+    given_ids = [int(data["id"]) for data in stages if data.get("id")]
+    keep_ids = set(given_ids)
+    if len(keep_ids) != len(given_ids):
+        raise DomainError("A stage appears twice in the ladder.", field="stages")
     unknown = keep_ids - set(existing)
     if unknown:
         raise DomainError("A stage does not belong to this exercise.", field="stages")
-    exercise.stages.exclude(pk__in=keep_ids).delete()
+    removed = list(exercise.stages.exclude(pk__in=keep_ids))
+    for stage in removed:
+        if stage_is_used(stage):
+            raise DomainError(
+                f"Stage {stage.order} (“{stage.name}”) is used in programs or by clients, so it "
+                "cannot be removed. Keep it in the ladder, or copy the exercise to start afresh.",
+                field="stages",
+            )
+    Stage.objects.filter(pk__in=[stage.pk for stage in removed]).delete()
     # Move kept rungs out of the way first: the order is unique per exercise.
     for offset, pk in enumerate(keep_ids, start=1):
         Stage.objects.filter(pk=pk).update(order=1000 + offset)
@@ -168,7 +179,7 @@ def _exercise_write(
         prerequisites = _neighbours(
             owner=owner, exercise=exercise, ids=data["prerequisites"], field="prerequisites"
         )
-        _check_prerequisite_cycle(exercise, prerequisites)
+        check_prerequisite_cycle(exercise, prerequisites)
         exercise.prerequisites.set(prerequisites)
     if "progressions" in data:
         exercise.progressions.set(
@@ -182,10 +193,10 @@ def _exercise_write(
                 owner=owner, exercise=exercise, ids=data["regressions"], field="regressions"
             )
         )
+    # The ladder is replaced only when one is given: an update that leaves `stages` out
+    # (even a full PUT from a tool that knows nothing of stages) keeps the rungs clients use.
     if "stages" in data:
         _stages_save(exercise, data["stages"])
-    elif not partial:
-        _stages_save(exercise, [])
     return exercise
 
 
@@ -222,14 +233,27 @@ def exercise_copy(*, coach: Coach, exercise: Exercise) -> Exercise:
     )
     copy.regions.set(exercise.regions.all())
     copy.equipment.set(exercise.equipment.all())
-    copy.prerequisites.set(exercise.prerequisites.all())
-    copy.progressions.set(exercise.progressions.all())
-    copy.regressions.set(exercise.regressions.all())
+    # Only neighbours the coach may see: a shared exercise is also linked to other coaches'
+    # copies of its neighbours.
+    visible = Exercise.objects.visible_to(coach).exclude(pk=copy.pk)
+    copy.prerequisites.set(visible.filter(required_for=exercise))
+    copy.progressions.set(visible.filter(regressions=exercise))
+    copy.regressions.set(visible.filter(progressions=exercise))
     Stage.objects.bulk_create(
         Stage(exercise=copy, order=stage.order, **{f: getattr(stage, f) for f in STAGE_FIELDS})
         for stage in exercise.stages.all()
     )
     return copy
+
+
+def stage_is_used(stage: Stage) -> bool:
+    """Whether anything (a prescription, a client's stage, a log) points at this rung."""
+    return any(
+        relation.related_model._default_manager.filter(  # type: ignore[union-attr]
+            **{relation.field.name: stage}
+        ).exists()
+        for relation in Stage._meta.related_objects
+    )
 
 
 def exercise_is_used(exercise: Exercise) -> bool:

@@ -41,6 +41,8 @@ class _ExerciseIn(serializers.ModelSerializer):
     equipment = serializers.ListField(child=serializers.SlugField(), required=False)
     prerequisites = serializers.ListField(child=serializers.SlugField(), required=False)
     progressions = serializers.ListField(child=serializers.SlugField(), required=False)
+    regressions = serializers.ListField(child=serializers.SlugField(), required=False)
+    archived = serializers.BooleanField(required=False, default=False)
     stages = _StageIn(many=True, required=False)
 
     class Meta:
@@ -52,6 +54,8 @@ class _ExerciseIn(serializers.ModelSerializer):
             "equipment",
             "prerequisites",
             "progressions",
+            "regressions",
+            "archived",
             "stages",
         ]
 
@@ -69,6 +73,7 @@ def exercises_export(*, coach: Coach) -> dict[str, Any]:
                 "equipment": [item.slug for item in exercise.equipment.all()],
                 "prerequisites": [other.slug for other in exercise.prerequisites.all()],
                 "progressions": [other.slug for other in exercise.progressions.all()],
+                "regressions": [other.slug for other in exercise.regressions.all()],
                 "stages": [
                     {
                         field: (
@@ -128,6 +133,27 @@ def _first_error(errors: Any, path: str) -> tuple[str, str]:
             return path, str(errors)
 
 
+def _where(path: str) -> str:
+    """`stages.1.load_max` -> `stage 2, load_max`: where in an exercise a problem is."""
+    parts = [p for p in path.split(".") if p != "non_field_errors"]
+    described: list[str] = []
+    while parts:
+        part = parts.pop(0)
+        if parts and parts[0].isdigit():
+            number = int(parts.pop(0)) + 1
+            described.append(f"{part.rstrip('s') if part == 'stages' else part} {number}")
+        else:
+            described.append(part)
+    return ", ".join(described)
+
+
+def _refused(index: int, name: str, where: str, message: str) -> DomainError:
+    label = f"Exercise {index + 1}{f' ({name})' if name else ''}"
+    return DomainError(
+        f"{label}: {f'{where}: ' if where else ''}{message} Nothing was imported.", field="file"
+    )
+
+
 @transaction.atomic
 def exercises_import(*, coach: Coach, payload: Any) -> list[Exercise]:
     """Add the exercises of an export to the coach's library. All or nothing.
@@ -140,13 +166,9 @@ def exercises_import(*, coach: Coach, payload: Any) -> list[Exercise]:
     for index, entry in enumerate(entries):
         serializer = _ExerciseIn(data=entry)
         if not serializer.is_valid():
-            path, message = _first_error(serializer.errors, f"exercises.{index}")
+            path, message = _first_error(serializer.errors, "")
             name = entry.get("name", "") if isinstance(entry, dict) else ""
-            raise DomainError(
-                f"Exercise {index + 1}{f' ({name})' if name else ''}: {path.split('.')[-1]}: "
-                f"{message} Nothing was imported.",
-                field="file",
-            )
+            raise _refused(index, str(name), _where(path.lstrip(".")), message)
         cleaned.append(dict(serializer.validated_data))
 
     slugs = [data["slug"] for data in cleaned if data.get("slug")]
@@ -159,16 +181,15 @@ def exercises_import(*, coach: Coach, payload: Any) -> list[Exercise]:
         fields = {
             key: value
             for key, value in data.items()
-            if key not in {"slug", "prerequisites", "progressions"}
+            if key not in {"slug", "prerequisites", "progressions", "regressions", "archived"}
         }
         try:
             exercise = services.exercise_create(coach=coach, data=fields)
         except DomainError as error:
-            raise DomainError(
-                f"Exercise {index + 1} ({data.get('name', '')}): {error.message} "
-                "Nothing was imported.",
-                field="file",
-            ) from error
+            raise _refused(index, data["name"], _where(error.field or ""), error.message) from error
+        if data.get("archived"):
+            exercise.archived_at = timezone.now()
+            exercise.save(update_fields=["archived_at", "updated_at"])
         created.append(exercise)
 
     in_file = {data["slug"]: created[i] for i, data in enumerate(cleaned) if data.get("slug")}
@@ -176,19 +197,28 @@ def exercises_import(*, coach: Coach, payload: Any) -> list[Exercise]:
     own = {e.slug: e for e in Exercise.objects.owned_by(coach).exclude(pk__in=new_ids)}
     shared = {e.slug: e for e in Exercise.objects.shared()}
 
-    def resolve(slug: str, index: int) -> Exercise:
-        found = in_file.get(slug) or own.get(slug) or shared.get(slug)
-        if found is None:
-            raise DomainError(
-                f"Exercise {index + 1} refers to “{slug}”, which is not in the file or your "
-                "library. Nothing was imported.",
-                field="file",
-            )
+    def resolve(slugs: list[str], index: int) -> list[Exercise]:
+        found = []
+        for slug in slugs:
+            other = in_file.get(slug) or own.get(slug) or shared.get(slug)
+            if other is None:
+                raise DomainError(
+                    f"Exercise {index + 1} ({cleaned[index]['name']}) refers to “{slug}”, which "
+                    "is not in the file or your library. Nothing was imported.",
+                    field="file",
+                )
+            if other != created[index]:
+                found.append(other)
         return found
 
     for index, (data, exercise) in enumerate(zip(cleaned, created, strict=True)):
-        if data.get("prerequisites"):
-            exercise.prerequisites.set([resolve(s, index) for s in data["prerequisites"]])
-        if data.get("progressions"):
-            exercise.progressions.set([resolve(s, index) for s in data["progressions"]])
+        exercise.prerequisites.add(*resolve(data.get("prerequisites", []), index))
+        # Both directions are in an export; adding (not replacing) keeps either one enough.
+        exercise.progressions.add(*resolve(data.get("progressions", []), index))
+        exercise.regressions.add(*resolve(data.get("regressions", []), index))
+    for index, exercise in enumerate(created):
+        try:
+            services.check_prerequisite_cycle(exercise, list(exercise.prerequisites.all()))
+        except DomainError as error:
+            raise _refused(index, exercise.name, "", error.message) from error
     return created

@@ -187,6 +187,9 @@ def exercise_import(request: HttpRequest, coach: Coach) -> HttpResponse:
         except DomainError as error:
             form.add_error("file", error.message)
         else:
-            messages.success(request, f"{len(created)} exercises were imported.")
+            count = len(created)
+            messages.success(
+                request, f"{count} exercise{'s were' if count != 1 else ' was'} imported."
+            )
             return redirect(f"{reverse('exercise-list')}?scope=mine")
     return render(request, "exercises/import.html", {"form": form})

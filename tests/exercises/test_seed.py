@@ -1,0 +1,234 @@
+"""The shared library seeded from the training material: complete, consistent, idempotent."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from exercises.models import LOAD_PAIRS, Equipment, Exercise, Region, Stage
+from exercises.seed_data import LIBRARY
+from exercises.services import library_seed
+
+pytestmark = pytest.mark.django_db
+
+SEED_SLUGS = {entry["slug"] for entry in LIBRARY}
+# Every movement the issue names, by the slug the seed gives it.
+NAMED_MOVEMENTS = {
+    "single-leg-deadlift",
+    "hip-hinge",
+    "deadlift",
+    "wall-single-leg-hold",
+    "deadbug",
+    "leg-lowering",
+    "single-leg-balance-hold",
+    "unstable-surface-balance",
+}
+
+
+@pytest.fixture
+def seeded():
+    library_seed()
+
+
+def shared(slug: str) -> Exercise:
+    return Exercise.objects.get(owner=None, slug=slug)
+
+
+def ladder(slug: str) -> list[Stage]:
+    return list(shared(slug).stages.order_by("order"))
+
+
+def counts() -> dict[str, int]:
+    return {
+        "exercises": Exercise.objects.count(),
+        "stages": Stage.objects.count(),
+        "regions": Region.objects.count(),
+        "equipment": Equipment.objects.count(),
+        "prerequisites": Exercise.prerequisites.through.objects.count(),
+        "progressions": Exercise.progressions.through.objects.count(),
+        "exercise_regions": Exercise.regions.through.objects.count(),
+        "exercise_equipment": Exercise.equipment.through.objects.count(),
+    }
+
+
+def test_seed_returns_the_number_of_exercises_and_creates_them_shared():
+    assert library_seed() == len(LIBRARY)
+    assert Exercise.objects.shared().count() == len(LIBRARY)
+    assert not Exercise.objects.filter(owner__isnull=False).exists()
+
+
+def test_seeding_twice_changes_nothing():
+    library_seed()
+    before = counts()
+    stage_ids = dict(Stage.objects.values_list("pk", "name"))
+    exercise_ids = set(Exercise.objects.values_list("pk", flat=True))
+
+    library_seed()
+
+    assert counts() == before
+    assert dict(Stage.objects.values_list("pk", "name")) == stage_ids
+    assert set(Exercise.objects.values_list("pk", flat=True)) == exercise_ids
+
+
+def test_the_management_command_seeds_and_can_rerun(capsys):
+    call_command("seed_library")
+    call_command("seed_library")
+    assert Exercise.objects.shared().count() == len(LIBRARY)
+    assert f"{len(LIBRARY)} seeded exercises" in capsys.readouterr().out
+
+
+def test_rerun_restores_an_edited_rung_without_replacing_it(seeded):
+    stage = ladder("single-leg-deadlift")[1]
+    Stage.objects.filter(pk=stage.pk).update(name="Changed by hand", load_max=Decimal("99"))
+
+    library_seed()
+
+    stage.refresh_from_db()
+    assert stage.name == "Loaded"
+    assert stage.load_max == Decimal("20")
+
+
+def test_at_least_25_exercises_with_unique_slugs():
+    assert len(LIBRARY) >= 25
+    assert len(SEED_SLUGS) == len(LIBRARY)
+
+
+def test_every_named_movement_is_in_the_seed(seeded):
+    assert NAMED_MOVEMENTS <= SEED_SLUGS
+    for slug in NAMED_MOVEMENTS:
+        assert shared(slug).name
+
+
+def test_every_seeded_exercise_is_valid_and_described(seeded):
+    for exercise in Exercise.objects.shared():
+        exercise.full_clean()
+        assert exercise.summary
+        assert exercise.instructions
+        assert exercise.cues
+        assert exercise.regions.exists(), exercise.slug
+
+
+def test_every_ladder_is_ordered_one_to_n(seeded):
+    for entry in LIBRARY:
+        stages = ladder(entry["slug"])
+        assert [s.order for s in stages] == list(range(1, len(entry["stages"]) + 1))
+        assert [s.name for s in stages] == [s["name"] for s in entry["stages"]]
+
+
+def test_every_load_band_is_consistent(seeded):
+    for stage in Stage.objects.all():
+        stage.full_clean()
+        for low, high in LOAD_PAIRS:
+            low_value, high_value = getattr(stage, low), getattr(stage, high)
+            assert (low_value is None) == (high_value is None), stage
+            if low_value is not None:
+                assert 0 <= low_value <= high_value, stage
+                assert stage.load_unit, stage
+
+
+def test_every_neighbour_in_the_seed_resolves():
+    for entry in LIBRARY:
+        for key in ("prerequisites", "progressions", "regressions"):
+            unknown = set(entry.get(key, [])) - SEED_SLUGS
+            assert not unknown, f"{entry['slug']}.{key}: {unknown}"
+            assert entry["slug"] not in entry.get(key, [])
+
+
+def test_prerequisites_are_stored_as_stated(seeded):
+    for entry in LIBRARY:
+        stored = set(shared(entry["slug"]).prerequisites.values_list("slug", flat=True))
+        assert stored == set(entry.get("prerequisites", [])), entry["slug"]
+
+
+def test_hip_hinge_and_deadlift_come_before_the_single_leg_deadlift(seeded):
+    assert set(shared("single-leg-deadlift").prerequisites.values_list("slug", flat=True)) == {
+        "hip-hinge",
+        "deadlift",
+    }
+    assert shared("single-leg-deadlift") in shared("deadlift").required_for.all()
+
+
+def test_deadbug_comes_before_leg_lowering(seeded):
+    assert list(shared("leg-lowering").prerequisites.values_list("slug", flat=True)) == ["deadbug"]
+
+
+def test_regressions_and_progressions_mirror_each_other(seeded):
+    deadlift = shared("deadlift")
+    assert shared("single-leg-deadlift") in deadlift.progressions.all()
+    assert shared("hip-hinge") in deadlift.regressions.all()
+    for entry in LIBRARY:
+        exercise = shared(entry["slug"])
+        regressions = set(exercise.regressions.values_list("slug", flat=True))
+        assert set(entry.get("regressions", [])) <= regressions, entry["slug"]
+
+
+def test_single_leg_deadlift_ladder_and_load_bands(seeded):
+    supported, loaded, free = ladder("single-leg-deadlift")
+
+    assert supported.support == "handrail"
+    assert supported.has_load is False
+    assert loaded.load_unit == "lb"
+    assert (loaded.load_min, loaded.load_max) == (Decimal("10"), Decimal("20"))
+    assert (loaded.load_min_female, loaded.load_max_female) == (Decimal("25"), Decimal("35"))
+    assert (loaded.load_min_male, loaded.load_max_male) == (Decimal("35"), Decimal("45"))
+    assert free.support == ""
+    assert "heaviest" in free.name.lower()
+
+
+def test_wall_hold_ladder_goes_from_a_minute_to_long_holds_to_warm_up_reps(seeded):
+    minute, long_hold, warm_up = ladder("wall-single-leg-hold")
+
+    assert minute.hold_seconds == 60
+    assert long_hold.hold_seconds is not None
+    assert 180 <= long_hold.hold_seconds <= 300
+    assert "300" in long_hold.criteria_note or "5 minutes" in long_hold.description
+    assert "warm-up" in warm_up.name.lower()
+    assert (warm_up.reps_per_side or 0) > 1
+    assert shared("wall-single-leg-hold").measurement == Exercise.Measurement.HOLD
+
+
+def test_leg_lowering_ladder(seeded):
+    names = [stage.name.lower() for stage in ladder("leg-lowering")]
+    assert len(names) == 3
+    assert "deadbug" in names[0]
+    assert "bent" in names[1]
+    assert "straight" in names[2]
+
+
+def test_balance_goes_bodyweight_band_dumbbell(seeded):
+    bodyweight, band, dumbbell = ladder("single-leg-balance-hold")
+    assert "bodyweight" in bodyweight.name.lower()
+    assert "band" in band.name.lower()
+    assert "dumbbell" in dumbbell.name.lower()
+
+
+def test_unstable_surface_goes_eyes_open_to_unstable_to_eyes_closed(seeded):
+    firm, unstable, closed = ladder("unstable-surface-balance")
+    assert "eyes open" in firm.name.lower()
+    assert firm.surface == "floor"
+    assert "eyes open" in unstable.name.lower()
+    assert unstable.surface == "unstable surface"
+    assert "eyes closed" in closed.name.lower()
+    assert closed.surface == "unstable surface"
+
+
+def test_criteria_on_every_rung_but_the_last(seeded):
+    laddered = [e for e in Exercise.objects.shared() if e.stages.exists()]
+    assert len(laddered) >= 5
+    for exercise in laddered:
+        *lower, top = exercise.stages.order_by("order")
+        for stage in lower:
+            assert stage.has_criteria, stage
+            sessions, form, gap = (
+                stage.criteria_sessions,
+                stage.criteria_min_form,
+                stage.criteria_max_gap_pct,
+            )
+            assert sessions is not None
+            assert form is not None
+            assert gap is not None, stage
+            assert sessions >= 1
+            assert 1 <= form <= 5
+            assert 0 <= gap <= 100
+        assert not top.has_criteria, top
+        assert top.criteria_note, top
