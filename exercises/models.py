@@ -231,7 +231,9 @@ class Stage(models.Model):
     # Criteria to move up, evaluated against a client's logs: this many consecutive sessions
     # with form quality at least `criteria_min_form`, a left/right gap of at most
     # `criteria_max_gap_pct` per cent and, for holds, at least `criteria_min_hold_seconds`.
-    criteria_sessions = models.PositiveSmallIntegerField(null=True, blank=True)
+    criteria_sessions = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     criteria_min_form = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -246,6 +248,10 @@ class Stage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["exercise", "order"], name="stage_order_unique"),
             models.CheckConstraint(condition=Q(order__gte=1), name="stage_order_from_one"),
+            models.CheckConstraint(
+                condition=Q(criteria_sessions__isnull=True) | Q(criteria_sessions__gte=1),
+                name="stage_criteria_sessions_at_least_one",
+            ),
             models.CheckConstraint(
                 condition=Q(criteria_min_form__isnull=True)
                 | Q(criteria_min_form__gte=1, criteria_min_form__lte=5),
@@ -277,6 +283,15 @@ class Stage(models.Model):
                     errors[high] = "The upper end must be at least the lower end."
         if any_load and not self.load_unit:
             errors["load_unit"] = "Say what the load is measured in (lb, kg, band, …)."
+        other_criteria = (
+            self.criteria_min_form,
+            self.criteria_max_gap_pct,
+            self.criteria_min_hold_seconds,
+        )
+        if self.criteria_sessions is None and any(v is not None for v in other_criteria):
+            errors["criteria_sessions"] = (
+                "Say how many sessions in a row must meet the criteria to move up."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -236,3 +236,14 @@ def test_load_range_for_falls_back_to_the_general_range_and_to_none():
     general_only = StageFactory.create(load_unit="kg", load_min=Decimal("4"), load_max=Decimal("8"))
     assert general_only.load_range_for("female") == (Decimal("4"), Decimal("8"))
     assert StageFactory.create().load_range_for("male") is None
+
+
+def test_zero_sessions_in_a_row_is_rejected_by_the_database():
+    save_rejected(Stage(exercise=ExerciseFactory.create(), order=1, name="x", criteria_sessions=0))
+
+
+def test_clean_asks_for_the_session_count_when_other_criteria_are_given():
+    errors = clean_errors(criteria_min_form=4, criteria_max_gap_pct=10)
+    assert errors == {
+        "criteria_sessions": ["Say how many sessions in a row must meet the criteria to move up."]
+    }
