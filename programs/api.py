@@ -149,8 +149,8 @@ class ProgramViewSet(
     """The coach's program templates and the shared starters (read-only; duplicate to edit).
 
     PUT saves the whole structure: `blocks` (replaced) and `days` (matched by `number`, each with
-    its `prescriptions`). PATCH changes only the fields given. `warnings` lists the training
-    rules the program breaks, each naming its day.
+    its `prescriptions`; days left out keep theirs). PATCH changes only the fields given.
+    `warnings` lists the training rules the program breaks, each naming its day.
     """
 
     permission_classes = [IsAuthenticated, IsCoach]

@@ -116,13 +116,14 @@ class UnilateralSessionsPerWeek(Rule):
             if not unilateral:
                 yield self.warn(
                     training[0].day,
-                    f"Week {week} has no unilateral session; plan one or two.",
+                    f"Day {training[0].day.number}: week {week} has no unilateral session; "
+                    "plan one or two.",
                 )
             elif len(unilateral) > 2:
                 yield self.warn(
                     unilateral[2].day,
-                    f"Week {week} has {len(unilateral)} unilateral sessions; keep it to one or "
-                    "two so each leg recovers.",
+                    f"Day {unilateral[2].day.number}: week {week} has {len(unilateral)} "
+                    "unilateral sessions; keep it to one or two so each leg recovers.",
                 )
 
 
@@ -145,8 +146,8 @@ class DeloadAfterIntenseWeeks(Rule):
                 first = next(d for d in days if d.trains)
                 yield self.warn(
                     first.day,
-                    f"Week {week} follows {self.max_intense_weeks} intensified weeks without a "
-                    "lighter one. Plan a deload week.",
+                    f"Day {first.day.number}: week {week} follows {self.max_intense_weeks} "
+                    "intensified weeks without a lighter one. Plan a deload week.",
                 )
                 streak = 0
 

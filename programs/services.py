@@ -167,7 +167,10 @@ def _check_block(program: Program, block: Block) -> None:
     if block.end > limit:
         raise DomainError(f"The program has only {limit} {unit}s.", field="end")
     try:
-        block.full_clean(exclude=["program", "order"])
+        # The range is checked above; no per-block constraint or uniqueness queries.
+        block.full_clean(
+            exclude=["program", "order"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as error:
         raise _validation(error) from error
 
@@ -227,7 +230,13 @@ def _apply_dose(prescription: Prescription, data: Mapping[str, Any]) -> None:
                 value = ""
             setattr(prescription, field, value)
     try:
-        prescription.full_clean(exclude=["day", "exercise", "stage", "order"])
+        # Field validators only: the check constraints repeat them, and validating constraints
+        # or uniqueness here would cost queries per prescription (nested saves must not).
+        prescription.full_clean(
+            exclude=["day", "exercise", "stage", "order"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as error:
         raise _validation(error) from error
 
@@ -577,6 +586,11 @@ def routine_generate(
     ladders = {
         p.exercise_id: list(p.exercise.stages.order_by("order")) for p in base if step == "stage"
     }
+    for p in base:
+        if p.stage_id is None and ladders.get(p.exercise_id):
+            # Climbing the ladder starts from its first rung, on day 1 as on the days after it.
+            p.stage = ladders[p.exercise_id][0]
+            p.save(update_fields=["stage"])
     rows = []
     for day in days[1:]:
         steps = (day.number - 1) // every_days
@@ -597,10 +611,11 @@ def routine_generate(
                 ladder = ladders[p.exercise_id]
                 start = next((i for i, s in enumerate(ladder) if s.pk == p.stage_id), 0)
                 stage = ladder[min(start + steps * step_amount, len(ladder) - 1)]
-                copy.stage_id = stage.pk
-                for dose in ("sets", "reps_per_side", "hold_seconds", "rest_seconds"):
-                    if getattr(stage, dose) is not None:
-                        setattr(copy, dose, getattr(stage, dose))
+                if stage.pk != p.stage_id:  # a new rung brings its own dose
+                    copy.stage_id = stage.pk
+                    for dose in ("sets", "reps_per_side", "hold_seconds", "rest_seconds"):
+                        if getattr(stage, dose) is not None:
+                            setattr(copy, dose, getattr(stage, dose))
             rows.append(copy)
     Day.objects.bulk_update(days[1:], ["title", "intensity"])
     Prescription.objects.bulk_create(rows)
@@ -637,6 +652,7 @@ def program_structure_save(
 
     `days` are matched by `number` (the layout itself comes from the program's length);
     prescriptions with an `id` of that day are updated, others added, missing ones removed.
+    Days left out of `days` keep their exercises.
     """
     require_own(coach=coach, program=program)
     if blocks is not None:
@@ -686,7 +702,8 @@ def program_structure_save(
             except DomainError as error:
                 raise DomainError(error.message, field=where + (error.field or "")) from error
             (keep if prescription.pk else create).append((prescription, p_index + 1))
-    Prescription.objects.filter(day__program=program).exclude(
+    # Only the days in the payload are replaced: a day left out keeps its exercises.
+    Prescription.objects.filter(day__in=[day.pk for day in update_days]).exclude(
         pk__in=[p.pk for p, _ in keep]
     ).delete()
     # Kept rows are parked at 10_000+ first: (day, order) is unique.
