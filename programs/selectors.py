@@ -1,6 +1,6 @@
 """Reads of programs and assignments."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from coach.models import Client, Coach
 from programs.models import Assignment, Day, Prescription, Program
@@ -24,7 +24,7 @@ def program_list(*, coach: Coach) -> QuerySet[Program]:
             day_count=Count("days", distinct=True),
             assignment_count=Count("assignments_from_template", distinct=True),
         )
-        .order_by("owner_id", "name", "id")
+        .order_by(F("owner_id").asc(nulls_last=True), "name", "id")
     )
 
 

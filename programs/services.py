@@ -437,6 +437,8 @@ def assignment_create_bulk(
     """
     if template.owner_id not in (None, coach.pk) or not template.is_template:
         raise NotAllowed("Assign one of your programs or a starter template.")
+    if template.archived_at is not None:
+        raise DomainError("This program is archived. Restore it before assigning it.")
     if not clients:
         raise DomainError("Choose at least one client.", field="clients")
     if any(client.coach_id != coach.pk for client in clients):
@@ -504,8 +506,11 @@ def assignment_cancel(*, coach: Coach, assignment: Assignment, on: date) -> Assi
 
 
 def assignments_complete_due(*, now: datetime) -> int:
-    """Mark active assignments whose last day has passed in the client's own time zone."""
-    due = []
+    """Mark active assignments whose last day has passed in the client's own time zone.
+
+    `ended_on` is the program's last day, however late this runs.
+    """
+    due: dict[date, list[int]] = {}
     for assignment in (
         Assignment.objects.filter(status=Assignment.Status.ACTIVE)
         .select_related("program", "client")
@@ -522,9 +527,12 @@ def assignments_complete_due(*, now: datetime) -> int:
     ):
         local_today = now.astimezone(ZoneInfo(assignment.client.time_zone)).date()
         if assignment.last_day < local_today:
-            due.append(assignment.pk)
-    return Assignment.objects.filter(pk__in=due, status=Assignment.Status.ACTIVE).update(
-        status=Assignment.Status.COMPLETED, ended_on=now.date(), updated_at=now
+            due.setdefault(assignment.last_day, []).append(assignment.pk)
+    return sum(
+        Assignment.objects.filter(pk__in=ids, status=Assignment.Status.ACTIVE).update(
+            status=Assignment.Status.COMPLETED, ended_on=last_day, updated_at=now
+        )
+        for last_day, ids in due.items()
     )
 
 

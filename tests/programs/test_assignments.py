@@ -191,6 +191,18 @@ def test_assigning_to_a_thousand_clients_is_one_bulk_operation(coach, template):
         assert many == few
 
 
+def test_an_archived_template_cannot_be_assigned(coach, template):
+    services.program_archive(coach=coach, program=template)
+    with pytest.raises(DomainError, match="archived"):
+        services.assignment_create_bulk(
+            coach=coach,
+            template=template,
+            clients=[ClientFactory.create(coach=coach)],
+            starts_on=date(2027, 3, 1),
+        )
+    assert not Assignment.objects.exists()
+
+
 def test_assigning_to_no_client_creates_nothing(coach, template):
     programs = Program.objects.count()
     with pytest.raises(DomainError) as error:
@@ -429,7 +441,7 @@ def test_complete_due_marks_only_finished_assignments(coach, template):
         cancelled.pk: Assignment.Status.CANCELLED,
     }
     finished.refresh_from_db()
-    assert finished.ended_on is not None
+    assert finished.ended_on == date(2027, 1, 30)  # its last day, not the day the task ran
 
 
 def test_complete_due_waits_until_the_last_day_has_passed(coach, template):
