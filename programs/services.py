@@ -247,8 +247,23 @@ def prescription_add(
 ) -> Prescription:
     """Add an exercise to a day, with the dose of its stage (or of its first rung) as default."""
     require_own(coach=coach, program=day.program)
-    data = data or {}
     exercise = _resolve_exercise(coach=coach, exercise_id=exercise_id)
+    return _prescription_append(day=day, exercise=exercise, data=data or {})
+
+
+# A starting dose for exercises without stages, by how they are measured.
+DEFAULT_DOSE: dict[str, dict[str, Any]] = {
+    Exercise.Measurement.HOLD: {"sets": 2, "hold_seconds": 30, "rest_seconds": 30},
+    Exercise.Measurement.REPS: {"sets": 3, "reps_per_side": 8, "rest_seconds": 60},
+    Exercise.Measurement.REPS_LOAD: {"sets": 3, "reps_per_side": 8, "rest_seconds": 90},
+    Exercise.Measurement.DISTANCE: {"sets": 4, "rest_seconds": 90},
+    Exercise.Measurement.TIME: {"sets": 4, "hold_seconds": 20, "rest_seconds": 60},
+}
+
+
+def _prescription_append(*, day: Day, exercise: Exercise, data: Mapping[str, Any]) -> Prescription:
+    """Append an exercise to a day. The dose given wins; the rest comes from the stage (or the
+    first rung), else from how the exercise is measured."""
     stage = _resolve_stage(exercise=exercise, stage_id=data.get("stage"))
     default_stage = stage or exercise.stages.order_by("order").first()
     order = (day.prescriptions.aggregate(top=Max("order"))["top"] or 0) + 1
@@ -256,6 +271,9 @@ def prescription_add(
     if default_stage is not None:
         for field in ("sets", "reps_per_side", "hold_seconds", "rest_seconds"):
             setattr(prescription, field, getattr(default_stage, field))
+    else:
+        for field, value in DEFAULT_DOSE[exercise.measurement].items():
+            setattr(prescription, field, value)
     _apply_dose(prescription, data)
     prescription.save()
     return prescription
@@ -633,16 +651,7 @@ def routine_generate(
 def _starter_prescription(*, day: Day, item: Mapping[str, Any]) -> Prescription:
     """A prescription for the shared starter templates (no coach to check against)."""
     exercise = Exercise.objects.shared().get(pk=item["exercise"])
-    stage = _resolve_stage(exercise=exercise, stage_id=item.get("stage"))
-    order = (day.prescriptions.aggregate(top=Max("order"))["top"] or 0) + 1
-    prescription = Prescription(day=day, exercise=exercise, stage=stage, order=order)
-    default_stage = stage or exercise.stages.order_by("order").first()
-    if default_stage is not None:
-        for f in ("sets", "reps_per_side", "hold_seconds", "rest_seconds"):
-            setattr(prescription, f, getattr(default_stage, f))
-    _apply_dose(prescription, item)
-    prescription.save()
-    return prescription
+    return _prescription_append(day=day, exercise=exercise, data=item)
 
 
 # --- nested save of the whole structure (the builder's "save all") ---------------------------

@@ -15,20 +15,9 @@ RUNNER = "Runner's 8-week single-leg block"
 POSTERIOR = "Posterior-chain single-leg session"
 
 
-DEFAULT_DOSE: dict[str, dict[str, Any]] = {
-    Exercise.Measurement.HOLD: {"sets": 2, "hold_seconds": 30, "rest_seconds": 30},
-    Exercise.Measurement.REPS: {"sets": 3, "reps_per_side": 8, "rest_seconds": 60},
-    Exercise.Measurement.REPS_LOAD: {"sets": 3, "reps_per_side": 8, "rest_seconds": 90},
-    Exercise.Measurement.DISTANCE: {"sets": 4, "rest_seconds": 90, "notes": "About 20-30 m each."},
-    Exercise.Measurement.TIME: {"sets": 4, "hold_seconds": 20, "rest_seconds": 60},
-}
-
-
 def _item(slugs: dict[str, Exercise], slug: str, stage: int | None = None, **dose: Any) -> dict:
-    """A day's exercise: its stage's dose, else a sensible dose for how it is measured."""
+    """A day's exercise; without a dose it gets its stage's, or one for how it is measured."""
     exercise = slugs[slug]
-    if not dose and stage is None and not exercise.stages.all():
-        dose = DEFAULT_DOSE[exercise.measurement]
     item: dict[str, Any] = {"exercise": exercise.pk, **dose}
     if stage is not None:
         item["stage"] = next(s.pk for s in exercise.stages.all() if s.order == stage)

@@ -213,13 +213,16 @@ def test_prescription_add_takes_the_dose_of_the_chosen_stage(coach):
     assert [p.order for p in day(program, 1).prescriptions.all()] == [1, 2, 3]
 
 
-def test_prescription_add_without_stages_leaves_the_dose_empty(coach):
-    exercise = ExerciseFactory.create(owner=coach)
+def test_prescription_add_without_stages_starts_from_a_dose_for_its_measurement(coach):
+    reps = ExerciseFactory.create(owner=coach, measurement="reps")
+    hold = ExerciseFactory.create(owner=coach, measurement="hold")
     program = routine(coach, length_days=1)
-    prescription = add(coach, program, 1, exercise, tempo="3-1-1-0", target_rpe=7)
+    prescription = add(coach, program, 1, reps, tempo="3-1-1-0", target_rpe=7)
     assert (prescription.sets, prescription.reps_per_side, prescription.hold_seconds) == (
-        None, None, None
+        3, 8, None
     )  # fmt: skip
+    held = add(coach, program, 1, hold, sets=1)
+    assert (held.sets, held.reps_per_side, held.hold_seconds) == (1, None, 30)
     assert prescription.tempo == "3-1-1-0"
     assert prescription.target_rpe == 7
 
