@@ -599,8 +599,8 @@ def routine_generate(
     )
     days = list(program.days.order_by("number"))
     first = days[0]
-    first.title, first.intensity = "Day 1", intensity
-    first.save()
+    first.intensity = intensity
+    first.save(update_fields=["intensity"])
     base = []
     for item in items:
         prescription = (
@@ -620,7 +620,7 @@ def routine_generate(
     rows = []
     for day in days[1:]:
         steps = (day.number - 1) // every_days
-        day.title, day.intensity = f"Day {day.number}", intensity
+        day.intensity = intensity
         for p in base:
             copy = Prescription(
                 day=day,
@@ -643,7 +643,7 @@ def routine_generate(
                         if getattr(stage, dose) is not None:
                             setattr(copy, dose, getattr(stage, dose))
             rows.append(copy)
-    Day.objects.bulk_update(days[1:], ["title", "intensity"])
+    Day.objects.bulk_update(days[1:], ["intensity"])
     Prescription.objects.bulk_create(rows)
     return program
 
