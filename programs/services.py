@@ -84,7 +84,7 @@ def _days_sync(program: Program) -> None:
     program.days.exclude(pk__in=keep_ids).delete()
     if to_update:
         # Numbers are unique per program: park them out of the way first.
-        Day.objects.filter(pk__in=[d.pk for d in to_update]).update(number=10_000 + F("pk"))
+        Day.objects.filter(pk__in=[d.pk for d in to_update]).update(number=F("number") + 10_000)
         for day in to_update:
             Day.objects.filter(pk=day.pk).update(number=day.number)
     Day.objects.bulk_create(to_create)
@@ -306,7 +306,7 @@ def prescriptions_reorder(*, coach: Coach, day: Day, ids: Sequence[int]) -> None
     current = set(day.prescriptions.values_list("pk", flat=True))
     if set(ids) != current or len(ids) != len(current):
         raise DomainError("Give every exercise of the day once.", field="ids")
-    day.prescriptions.update(order=F("pk") + 10_000)
+    day.prescriptions.update(order=F("order") + 10_000)
     for position, pk in enumerate(ids, start=1):
         Prescription.objects.filter(pk=pk).update(order=position)
 
