@@ -109,7 +109,10 @@ class Block(models.Model):
         DELOAD = "deload", "Deload"
         GENERAL = "general", "General"
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="blocks")
+    # The unique (program, order) index serves lookups by program: no second index to maintain.
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="blocks", db_index=False
+    )
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=100)
     focus = models.CharField(max_length=10, choices=Focus.choices, default=Focus.GENERAL)
@@ -141,7 +144,11 @@ class Day(models.Model):
         MODERATE = "moderate", "Moderate"
         HIGH = "high", "High"
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="days")
+    # The unique (program, number) index serves lookups by program: no second index to maintain
+    # on the table that bulk assignment fills fastest.
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="days", db_index=False
+    )
     number = models.PositiveSmallIntegerField()
     week = models.PositiveSmallIntegerField(null=True, blank=True)
     weekday = models.PositiveSmallIntegerField(
@@ -178,7 +185,10 @@ class Day(models.Model):
 class Prescription(models.Model):
     """An exercise on a day, with its dose. No stage means the client's current stage."""
 
-    day = models.ForeignKey(Day, on_delete=models.CASCADE, related_name="prescriptions")
+    # The unique (day, order) index serves lookups by day (see Day.program).
+    day = models.ForeignKey(
+        Day, on_delete=models.CASCADE, related_name="prescriptions", db_index=False
+    )
     order = models.PositiveSmallIntegerField()
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="prescriptions")
     stage = models.ForeignKey(
