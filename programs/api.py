@@ -547,6 +547,14 @@ class AssignmentViewSet(
         )
         return Response(AssignmentSerializer(assignment).data)
 
+    @extend_schema(request=None, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def customise(self, request: Request, pk: str | None = None) -> Response:
+        """Give this client a copy of their program of their own (see `program`)."""
+        assignment = self.get_object()
+        services.assignment_customise(coach=self.coach, assignment=assignment)
+        return Response(AssignmentSerializer(assignment).data)
+
     @extend_schema(request=DateSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:

@@ -255,7 +255,7 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
 
 
 class Assignment(models.Model):
-    """A program given to a client from a start date. `program` is the client's own copy."""
+    """A program given to a client from a start date. `program` is the client's copy."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -264,7 +264,11 @@ class Assignment(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="assignments")
-    program = models.OneToOneField(Program, on_delete=models.PROTECT, related_name="assignment")
+    # The client's plan: a frozen copy of the template made on assignment. Clients assigned
+    # together share that copy until the coach customises it for one of them, which gives
+    # that client a copy of their own (copy on write): template edits never reach it, and
+    # one client's changes never reach another.
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="assignments")
     template = models.ForeignKey(
         Program,
         on_delete=models.SET_NULL,

@@ -50,23 +50,6 @@ def program_full(*, coach: Coach, pk: int) -> Program:
     )
 
 
-def program_for_client_copy(*, coach: Coach, pk: int) -> Program:
-    """A client's own copy, for the coach who trains that client."""
-    return (
-        Program.objects.filter(is_template=False, assignment__client__coach=coach)
-        .prefetch_related(
-            "blocks",
-            Prefetch(
-                "days",
-                queryset=Day.objects.order_by("number").prefetch_related(
-                    Prefetch("prescriptions", queryset=_prescriptions())
-                ),
-            ),
-        )
-        .get(pk=pk)
-    )
-
-
 def day_get(*, coach: Coach, pk: int) -> Day:
     return Day.objects.select_related("program").get(pk=pk, program__owner=coach)
 

@@ -42,8 +42,14 @@ def _validation(error: ValidationError, prefix: str = "") -> DomainError:
 
 
 def require_own(*, coach: Coach, program: Program) -> None:
+    """The coach may change this program: their own template, or one client's own copy."""
     if program.owner_id != coach.pk:
         raise NotAllowed("Starter templates are read-only. Duplicate one to change it.")
+    if not program.is_template and Assignment.objects.filter(program=program).count() > 1:
+        raise NotAllowed(
+            "Several clients follow this copy of the program. Customise it for one client "
+            "first; the others keep theirs as it is."
+        )
 
 
 # --- days ----------------------------------------------------------------------------------
@@ -449,9 +455,11 @@ def program_duplicate(*, coach: Coach, program: Program, name: str = "") -> Prog
 def assignment_create_bulk(
     *, coach: Coach, template: Program, clients: Sequence[Client], starts_on: date
 ) -> list[Assignment]:
-    """Give a program to clients from a start date; each client gets their own copy.
+    """Give a program to clients from a start date.
 
-    A fixed number of queries, however many clients.
+    The clients get a frozen copy of the template, so later template edits never change their
+    plans; clients assigned together share that copy until the coach customises it for one of
+    them (assignment_customise). A fixed number of queries and rows, however many clients.
     """
     if template.owner_id not in (None, coach.pk) or not template.is_template:
         raise NotAllowed("Assign one of your programs or a starter template.")
@@ -467,15 +475,31 @@ def assignment_create_bulk(
         )
     if not template.days.exists():
         raise DomainError("This program has no days yet.", field="program")
-    copies = Program.objects.bulk_create(
-        _program_copy_row(template, owner=coach, is_template=False, name=template.name)
-        for _ in clients
-    )
-    _copy_structure(source=template, new_ids=[copy.pk for copy in copies])
+    copy = _program_copy_row(template, owner=coach, is_template=False, name=template.name)
+    copy.save()
+    _copy_structure(source=template, new_ids=[copy.pk])
     return Assignment.objects.bulk_create(
         Assignment(client=client, program=copy, template=template, starts_on=starts_on)
-        for client, copy in zip(clients, copies, strict=True)
+        for client in clients
     )
+
+
+@transaction.atomic
+def assignment_customise(*, coach: Coach, assignment: Assignment) -> Program:
+    """Give this client a copy of their program of their own, to change for them alone.
+
+    A copy followed by this client only is returned as it is.
+    """
+    _require_assignment_coach(coach, assignment)
+    shared = Program.objects.select_for_update().get(pk=assignment.program_id)
+    if Assignment.objects.filter(program=shared).exclude(pk=assignment.pk).exists():
+        own = _program_copy_row(shared, owner=coach, is_template=False, name=shared.name)
+        own.save()
+        _copy_structure(source=shared, new_ids=[own.pk])
+        assignment.program = own
+        assignment.save(update_fields=["program", "updated_at"])
+        return own
+    return shared
 
 
 def _require_assignment_coach(coach: Coach, assignment: Assignment) -> None:

@@ -122,12 +122,18 @@ def _builder_context(program: Program) -> dict:
 def program_builder(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     program = _program_or_404(coach, pk)
     context = _builder_context(program)
-    context["editable"] = program.owner_id == coach.pk
-    context["assignment"] = (
-        Assignment.objects.select_related("client").filter(program=program).first()
+    followers = (
+        list(
+            Assignment.objects.select_related("client")
+            .filter(program=program)
+            .order_by("client__name")
+        )
         if not program.is_template
-        else None
+        else []
     )
+    context["followers"] = followers
+    context["assignment"] = followers[0] if len(followers) == 1 else None
+    context["editable"] = program.owner_id == coach.pk and len(followers) <= 1
     return render(request, "programs/builder.html", context)
 
 
@@ -199,8 +205,10 @@ def program_assign(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
 def program_print(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     program = _program_or_404(coach, pk)
     assignment = (
-        Assignment.objects.select_related("client").filter(program=program).first()
-        if not program.is_template
+        Assignment.objects.select_related("client")
+        .filter(program=program, pk=request.GET.get("assignment") or 0)
+        .first()
+        if not program.is_template and str(request.GET.get("assignment", "")).isdigit()
         else None
     )
     return render(
@@ -226,6 +234,13 @@ def _assignment_or_404(coach: Coach, pk: int) -> Assignment:
 @coach_required
 def assignment_action(request: HttpRequest, coach: Coach, pk: int, action: str) -> HttpResponse:
     assignment = _assignment_or_404(coach, pk)
+    if action == "customise":
+        program = services.assignment_customise(coach=coach, assignment=assignment)
+        messages.success(
+            request,
+            f"This is {assignment.client.name}'s own copy now: changes here are for them alone.",
+        )
+        return redirect("program-builder", pk=program.pk)
     form = DateForm(request.POST)
     on = (form.cleaned_data.get("on") if form.is_valid() else None) or datetime.now(
         ZoneInfo(assignment.client.time_zone)

@@ -59,6 +59,14 @@ def exercise_names(page: Page, number: int) -> Locator:
     return day_card(page, number).locator(".prescription-name a")
 
 
+def day_hold(program: Program, number: int) -> int | None:
+    return (
+        Prescription.objects.filter(day__program=program, day__number=number)
+        .values_list("hold_seconds", flat=True)
+        .first()
+    )
+
+
 def rules_panel(page: Page) -> Locator:
     return page.locator("#warnings")
 
@@ -161,7 +169,8 @@ def test_generate_adjust_assign_and_print_a_30_day_routine(page: Page, screensho
     assignments = list(Assignment.objects.filter(template=program).select_related("program"))
     assert len(assignments) == 2
     assert {a.client.name for a in assignments} == {"Ana Ortiz", "Ben Carter"}
-    assert len({a.program_id for a in assignments} | {program.pk}) == 3
+    # Assigned together: one frozen copy for both, not the template.
+    assert len({a.program_id for a in assignments} | {program.pk}) == 2
     for assignment in assignments:
         copy = assignment.program
         assert assignment.starts_on == START
@@ -190,6 +199,25 @@ def test_generate_adjust_assign_and_print_a_30_day_routine(page: Page, screensho
             "href", f"/programs/{assignment.program_id}/"
         )
     screenshot(page, "program-05-client")
+
+    # The shared copy is read-only until the coach customises it for one client.
+    ana = next(a for a in assignments if a.client.name == "Ana Ortiz")
+    page.goto(f"/programs/{ana.program_id}/")
+    expect(page.locator("[data-picker]")).to_have_count(0)
+    page.get_by_role("button", name="Customise for Ana Ortiz").click()
+    expect(page.get_by_role("status").first).to_contain_text("Ana Ortiz's own copy")
+    ana.refresh_from_db()
+    expect(page).to_have_url(re.compile(rf"/programs/{ana.program_id}/$"))
+    day_one = page.locator('[data-number="1"]')
+    hold = day_one.locator('input[data-field="hold_seconds"]')
+    hold.fill("90")
+    hold.press("Tab")
+    expect(page.locator("#builder-status")).to_have_text("Saved.")
+    ben = next(a for a in assignments if a.client.name == "Ben Carter")
+    assert ana.program_id != ben.program_id
+    assert day_hold(ana.program, 1) == 90
+    assert day_hold(ben.program, 1) == 60
+    assert day_hold(program, 1) == 60
 
     # c) Print the routine: per-side boxes for the unilateral wall hold, no navigation.
     page.goto(f"/programs/{program.pk}/print/")

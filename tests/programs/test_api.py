@@ -430,7 +430,7 @@ def test_assign_a_thousand_clients(api, coach, library):
 
     assert response.status_code == 201
     assert response.json()["created"] == 1000
-    assert Program.objects.filter(copied_from=program, is_template=False).count() == 1000
+    assert Program.objects.filter(copied_from=program, is_template=False).count() == 1
 
 
 def test_assign_refuses_other_coaches_archived_and_no_clients(api, coach, library):
@@ -772,3 +772,32 @@ def test_builder_page_queries_do_not_grow_with_days(api, coach, library):
     api.get(f"/programs/{short.pk}/")
 
     assert _queries(api, f"/programs/{short.pk}/") == _queries(api, f"/programs/{long.pk}/")
+
+
+def test_a_shared_copy_is_read_only_until_customised_for_one_client(api, coach, library):
+    program = legs_plan(coach)
+    first, second = assign(
+        coach,
+        program,
+        starts_on=date(2027, 2, 1),
+        clients=ClientFactory.create_batch(2, coach=coach),
+    )
+    shared_copy = first.program_id
+    refused = api.patch(
+        url(PROGRAMS, shared_copy), {"name": "For everyone"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert "Customise it for one client" in refused.json()["message"]
+
+    customised = post(api, url(ASSIGNMENTS, first.pk, "customise"))
+
+    assert customised.status_code == 200
+    own_copy = customised.json()["program"]
+    assert own_copy not in (shared_copy, program.pk)
+    renamed = api.patch(
+        url(PROGRAMS, own_copy), {"name": "First client's plan"}, content_type="application/json"
+    )
+    assert renamed.status_code == 200
+    second.refresh_from_db()
+    assert second.program_id == shared_copy
+    assert Program.objects.get(pk=shared_copy).name == program.name

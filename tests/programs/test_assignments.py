@@ -61,7 +61,7 @@ def snapshot(program: Program) -> list[tuple]:
 # --- creating: own copies ----------------------------------------------------------------------
 
 
-def test_each_client_gets_their_own_full_copy(coach, template):
+def test_clients_assigned_together_get_one_full_frozen_copy(coach, template):
     clients = ClientFactory.create_batch(2, coach=coach)
 
     assignments = services.assignment_create_bulk(
@@ -70,7 +70,7 @@ def test_each_client_gets_their_own_full_copy(coach, template):
 
     assert len(assignments) == 2
     copies = [a.program for a in assignments]
-    assert len({c.pk for c in copies}) == 2
+    assert len({c.pk for c in copies}) == 1  # shared until customised for one of them
     assert template.pk not in {c.pk for c in copies}
     for assignment, client in zip(assignments, clients, strict=True):
         assignment.refresh_from_db()
@@ -120,7 +120,15 @@ def test_editing_one_clients_copy_changes_neither_the_template_nor_other_clients
         clients=ClientFactory.create_batch(2, coach=coach),
     )
     template_before, second_before = snapshot(template), snapshot(second.program)
-    copy = first.program
+    # The shared copy cannot be changed for everyone by accident.
+    with pytest.raises(NotAllowed, match="Customise it for one client"):
+        services.program_update(coach=coach, program=first.program, data={"name": "Oops"})
+    copy = services.assignment_customise(coach=coach, assignment=first)
+    assert copy.pk != second.program.pk
+    assert snapshot(copy) == second_before
+    # Customising the last follower keeps the copy it has.
+    second.refresh_from_db()
+    assert services.assignment_customise(coach=coach, assignment=second).pk == second.program_id
 
     hold = copy.days.get(number=1).prescriptions.get(exercise__slug="wall-single-leg-hold")
     services.prescription_update(coach=coach, prescription=hold, data={"hold_seconds": 90})
@@ -154,9 +162,9 @@ def test_assigning_to_many_clients_takes_the_same_number_of_queries(coach, templ
 
     assert few == many
     assert Assignment.objects.count() == 43
-    # Every copy has every day and exercise of the template.
-    assert Day.objects.filter(program__assignment__isnull=False).count() == 43 * 30
-    assert Prescription.objects.filter(day__program__assignment__isnull=False).count() == 43 * 6
+    # One frozen copy a batch, with every day and exercise of the template.
+    assert Day.objects.filter(program__is_template=False).count() == 2 * 30
+    assert Prescription.objects.filter(day__program__is_template=False).count() == 2 * 6
 
 
 def test_assigning_to_a_thousand_clients_is_one_bulk_operation(coach, template):
@@ -178,14 +186,11 @@ def test_assigning_to_a_thousand_clients_is_one_bulk_operation(coach, template):
     few, many = queries(few_clients), queries(many_clients)
 
     assert Assignment.objects.count() == 1003
-    assert Prescription.objects.filter(day__program__assignment__isnull=False).count() == 1003 * 6
+    assert Prescription.objects.filter(day__program__is_template=False).count() == 2 * 6
     # No query per client. SQLite's bulk inserts are split into batches by Django's limit of
     # 999 parameters a statement; those extra batches are the only difference.
-    extra = sum(
-        -(-1000 // connection.ops.bulk_batch_size([f for f in model._meta.concrete_fields
-                                                   if not f.primary_key], many_clients)) - 1
-        for model in (Program, Assignment)
-    )  # fmt: skip
+    fields = [f for f in Assignment._meta.concrete_fields if not f.primary_key]
+    extra = -(-1000 // connection.ops.bulk_batch_size(fields, many_clients)) - 1
     assert many == few + extra
     if connection.vendor == "postgresql":
         assert many == few

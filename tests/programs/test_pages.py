@@ -339,7 +339,9 @@ def test_print_of_a_clients_copy_names_the_client(page, coach, library):
     client = ClientFactory.create(coach=coach, name="Maya Lindqvist")
     (assignment,) = assign(coach, program, starts_on=date(2027, 2, 1), clients=[client])
 
-    response = page.get(reverse("program-print", args=[assignment.program_id]))
+    response = page.get(
+        reverse("program-print", args=[assignment.program_id]) + f"?assignment={assignment.pk}"
+    )
 
     assertContains(response, "Maya Lindqvist")
     assertContains(response, "1 Feb 2027")
