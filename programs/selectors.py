@@ -14,18 +14,16 @@ def _prescriptions() -> QuerySet[Prescription]:
     )
 
 
-def program_list(*, coach: Coach) -> QuerySet[Program]:
-    """The coach's templates and the shared starters, for list pages."""
-    return (
-        Program.objects.visible_to(coach)
-        .templates()
-        .active()
-        .annotate(
-            day_count=Count("days", distinct=True),
-            assignment_count=Count("assignments_from_template", distinct=True),
-        )
-        .order_by(F("owner_id").asc(nulls_last=True), "name", "id")
+def program_list(*, coach: Coach, archived: bool = False) -> QuerySet[Program]:
+    """The coach's templates and the shared starters (or the coach's archived ones)."""
+    programs = Program.objects.visible_to(coach).templates()
+    programs = (
+        programs.filter(archived_at__isnull=False, owner=coach) if archived else programs.active()
     )
+    return programs.annotate(
+        day_count=Count("days", distinct=True),
+        assignment_count=Count("assignments_from_template", distinct=True),
+    ).order_by(F("owner_id").asc(nulls_last=True), "name", "id")
 
 
 def program_full(*, coach: Coach, pk: int) -> Program:

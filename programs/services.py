@@ -148,6 +148,14 @@ def program_archive(*, coach: Coach, program: Program) -> Program:
     return program
 
 
+def program_restore(*, coach: Coach, program: Program) -> Program:
+    require_own(coach=coach, program=program)
+    if program.archived_at is not None:
+        program.archived_at = None
+        program.save(update_fields=["archived_at", "updated_at"])
+    return program
+
+
 @transaction.atomic
 def day_update(*, coach: Coach, day: Day, data: Mapping[str, Any]) -> Day:
     require_own(coach=coach, program=day.program)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.program_edit, name="program-edit"),
     path("<int:pk>/duplicate/", views.program_duplicate, name="program-duplicate"),
     path("<int:pk>/archive/", views.program_archive, name="program-archive"),
+    path("<int:pk>/restore/", views.program_restore, name="program-restore"),
     path("<int:pk>/assign/", views.program_assign, name="program-assign"),
     path("<int:pk>/print/", views.program_print, name="program-print"),
     path("<int:pk>/warnings/", views.program_warnings_fragment, name="program-warnings"),

@@ -37,11 +37,14 @@ def _own_program_or_404(coach: Coach, pk: int) -> Program:
 @coach_required
 def program_list(request: HttpRequest, coach: Coach) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    programs = selectors.program_list(coach=coach)
+    archived = request.GET.get("archived") == "1"
+    programs = selectors.program_list(coach=coach, archived=archived)
     if query:
         programs = programs.filter(Q(name__icontains=query) | Q(goal__icontains=query))
     page = Paginator(programs, PROGRAMS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "programs/list.html", {"page": page, "query": query})
+    return render(
+        request, "programs/list.html", {"page": page, "query": query, "archived": archived}
+    )
 
 
 @coach_required
@@ -176,6 +179,17 @@ def program_archive(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse
         )
         return redirect("program-list")
     return render(request, "programs/archive.html", {"program": program})
+
+
+@require_POST
+@coach_required
+def program_restore(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    program = Program.objects.filter(pk=pk, owner=coach, is_template=True).first()
+    if program is None:
+        raise Http404
+    services.program_restore(coach=coach, program=program)
+    messages.success(request, f"“{program.name}” is back in your programs.")
+    return redirect("program-builder", pk=program.pk)
 
 
 @coach_required

@@ -367,6 +367,20 @@ def test_archive_asks_first_then_archives(page, coach):
     assertNotContains(page.get(reverse("program-list")), "Old routine")
 
 
+def test_archived_programs_are_listed_apart_and_can_be_restored(page, coach):
+    program = routine(coach, length_days=5, name="Old routine")
+    services.program_archive(coach=coach, program=program)
+
+    archived = page.get(reverse("program-list"), {"archived": "1"})
+    assertContains(archived, "Old routine")
+    assertNotContains(page.get(reverse("program-builder", args=[program.pk])), "Assign</a>")
+
+    response = page.post(reverse("program-restore", args=[program.pk]), follow=True)
+    assertContains(response, "is back in your programs")
+    assertContains(page.get(reverse("program-list")), "Old routine")
+    assertContains(page.get(reverse("program-list"), {"archived": "1"}), "No archived programs")
+
+
 # --- assignment buttons on the client's page ----------------------------------------------
 
 
