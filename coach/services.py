@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from coach.archiving import archived_set
 from coach.errors import DomainError
 from coach.models import Client, Coach, Invite, User
 
@@ -99,9 +100,7 @@ def client_update(*, client: Client, data: dict[str, object]) -> Client:
 @transaction.atomic
 def client_archive(*, client: Client) -> Client:
     """Archive a client: hidden from the active list, every record kept, open invites revoked."""
-    if client.archived_at is None:
-        client.archived_at = timezone.now()
-        client.save(update_fields=["archived_at", "updated_at"])
+    if archived_set(client, archived=True):
         client.invites.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
             revoked_at=client.archived_at
         )
@@ -109,9 +108,7 @@ def client_archive(*, client: Client) -> Client:
 
 
 def client_restore(*, client: Client) -> Client:
-    if client.archived_at is not None:
-        client.archived_at = None
-        client.save(update_fields=["archived_at", "updated_at"])
+    archived_set(client, archived=False)
     return client
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
+from coach.archiving import archived_set
 from coach.errors import DomainError, NotAllowed
 from coach.models import Coach
 from exercises.models import Equipment, Exercise, Region, Stage
@@ -286,17 +286,13 @@ def exercise_is_used(exercise: Exercise) -> bool:
 def exercise_archive(*, coach: Coach, exercise: Exercise) -> Exercise:
     """Hide an exercise from the library and pickers; everything that uses it keeps it."""
     _require_own(coach=coach, exercise=exercise)
-    if exercise.archived_at is None:
-        exercise.archived_at = timezone.now()
-        exercise.save(update_fields=["archived_at", "updated_at"])
+    archived_set(exercise, archived=True)
     return exercise
 
 
 def exercise_restore(*, coach: Coach, exercise: Exercise) -> Exercise:
     _require_own(coach=coach, exercise=exercise)
-    if exercise.archived_at is not None:
-        exercise.archived_at = None
-        exercise.save(update_fields=["archived_at", "updated_at"])
+    archived_set(exercise, archived=False)
     return exercise
 
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Max
-from django.utils import timezone
 
+from coach.archiving import archived_set
 from coach.errors import DomainError, NotAllowed
 from coach.models import Client, Coach
 from exercises.models import Exercise, Stage
@@ -142,17 +142,13 @@ def program_update(*, coach: Coach, program: Program, data: Mapping[str, Any]) -
 
 def program_archive(*, coach: Coach, program: Program) -> Program:
     require_own(coach=coach, program=program)
-    if program.archived_at is None:
-        program.archived_at = timezone.now()
-        program.save(update_fields=["archived_at", "updated_at"])
+    archived_set(program, archived=True)
     return program
 
 
 def program_restore(*, coach: Coach, program: Program) -> Program:
     require_own(coach=coach, program=program)
-    if program.archived_at is not None:
-        program.archived_at = None
-        program.save(update_fields=["archived_at", "updated_at"])
+    archived_set(program, archived=False)
     return program
 
 
