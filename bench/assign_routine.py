@@ -215,6 +215,8 @@ def run(client_count: int) -> None:
     from programs.services import assignment_customise
 
     assignment = Assignment.objects.filter(client__in=big).first()
+    if assignment is None:
+        raise RuntimeError("no assignment was created")
     started = time.perf_counter()
     assignment_customise(coach=coach, assignment=assignment)
     print(f"customise one client's copy: {time.perf_counter() - started:.3f} s")

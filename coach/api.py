@@ -12,7 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coach import selectors, services
-from coach.models import Client, Coach
+from coach.models import MAX_ID, Client, Coach
+
+
+def id_field(**kwargs: Any) -> serializers.IntegerField:
+    """An integer input naming a row by its id: past the largest id it is a 400, not a 500."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class IsCoach(BasePermission):

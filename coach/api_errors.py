@@ -12,12 +12,18 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from coach.errors import DomainError, NotAllowed
 
 
+def _text(value: Any) -> str:
+    """A message as text that can be sent: messages may quote the input, and a lone surrogate
+    (valid in a JSON string, not in UTF-8) would make the response itself fail."""
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _flatten(detail: Any) -> Any:
     if isinstance(detail, list):
         return [_flatten(item) for item in detail]
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
-    return str(detail)
+        return {_text(key): _flatten(value) for key, value in detail.items()}
+    return _text(detail)
 
 
 def _first_code(codes: Any) -> str:
@@ -56,7 +62,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         body = {
             "code": codes if isinstance(codes, str) else "error",
-            "message": str(exc.detail if isinstance(exc, exceptions.APIException) else exc),
+            "message": _text(exc.detail if isinstance(exc, exceptions.APIException) else exc),
             "fields": {},
         }
     response.data = body

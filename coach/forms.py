@@ -1,10 +1,29 @@
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
-from coach.models import Client
+from coach.models import MAX_ID, Client, User
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, with an id past the largest one an invalid choice like any unknown id,
+    not a database error (SQLite cannot even bind such a number to its query)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number: Django says so
+            if not -MAX_ID <= number <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class LoginForm(AuthenticationForm):
@@ -50,7 +69,9 @@ class PasswordPairForm(forms.Form):
 class SignUpForm(PasswordPairForm):
     name = forms.CharField(label="Your name", max_length=150)
     email = forms.EmailField(
-        label="E-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="E-mail",
+        max_length=User._meta.get_field("email").max_length,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     practice_name = forms.CharField(
         label="Practice name", max_length=150, required=False, help_text="Shown to your clients."
@@ -59,8 +80,6 @@ class SignUpForm(PasswordPairForm):
     field_order = ["name", "email", "practice_name", "password1", "password2"]
 
     def _user_for_validation(self):
-        from coach.models import User
-
         return User(
             email=self.cleaned_data.get("email", ""), name=self.cleaned_data.get("name", "")
         )

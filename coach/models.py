@@ -8,6 +8,10 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+# The largest id a row can have (primary keys are 64-bit). Larger numbers given as ids are refused
+# before any lookup: SQLite cannot even bind them to a query.
+MAX_ID = 2**63 - 1
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True

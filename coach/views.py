@@ -57,7 +57,8 @@ def _client_or_404(coach: Coach, pk: int) -> Client:
 
 @coach_required
 def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
-    query = request.GET.get("q", "")
+    # A null character cannot be searched for (PostgreSQL refuses it in a query): drop it.
+    query = request.GET.get("q", "").replace("\x00", "")
     archived = request.GET.get("archived") == "1"
     clients = selectors.client_list(coach=coach, query=query, archived=archived)
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))

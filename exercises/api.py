@@ -8,12 +8,13 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from coach.api import CoachScopedMixin, IsCoach
+from coach.api import CoachScopedMixin, IsCoach, id_field
+from coach.api_parsers import JSONParser
 from exercises import selectors, services
 from exercises.filters import ExerciseFilter
 from exercises.models import Exercise, Stage
@@ -53,7 +54,7 @@ class RelatedSlugsField(serializers.ListField):
 class RelatedIdsField(serializers.ListField):
     """A to-many relation to other exercises, read and written as a list of ids."""
 
-    child = serializers.IntegerField()
+    child = id_field()
 
     def get_attribute(self, instance: Exercise) -> list[int]:
         return [related.pk for related in getattr(instance, str(self.source)).all()]

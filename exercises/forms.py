@@ -1,7 +1,9 @@
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
+from coach.forms import ModelMultipleChoiceField
 from coach.models import Coach
 from exercises import selectors
 from exercises.models import Exercise, Stage
@@ -23,7 +25,10 @@ class LinesField(forms.CharField):
         return value
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        return _lines(super().to_python(value) or "")
+        text = super().to_python(value) or ""
+        # The field's validators see the list, where a null character hides: check the text.
+        ProhibitNullCharactersValidator()(text)
+        return _lines(text)
 
 
 class FaultsField(LinesField):
@@ -75,15 +80,15 @@ class ExerciseForm(forms.Form):
     regions = TagsField(required=False, help_text="Comma-separated, e.g. hamstrings, glutes.")
     equipment = TagsField(required=False, help_text="Comma-separated, e.g. dumbbell, wall.")
     video_url = forms.URLField(required=False, label="Demo video link", assume_scheme="https")
-    prerequisites = forms.ModelMultipleChoiceField(
+    prerequisites = ModelMultipleChoiceField(
         queryset=Exercise.objects.none(),
         required=False,
         help_text="Exercises a client should manage first.",
     )
-    regressions = forms.ModelMultipleChoiceField(
+    regressions = ModelMultipleChoiceField(
         queryset=Exercise.objects.none(), required=False, label="Easier neighbours"
     )
-    progressions = forms.ModelMultipleChoiceField(
+    progressions = ModelMultipleChoiceField(
         queryset=Exercise.objects.none(), required=False, label="Harder neighbours"
     )
 

@@ -2,7 +2,7 @@
 copies, archiving, export and import."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -66,7 +66,13 @@ def _raise_validation(error: ValidationError, prefix: str = "") -> None:
 
 def _tags(model: type[Region] | type[Equipment], slugs: Iterable[str]) -> list[Any]:
     tags = []
+    longest = cast(int, model._meta.get_field("slug").max_length)
     for slug in dict.fromkeys(slugify(s) for s in slugs if s and slugify(s)):
+        if len(slug) > longest:
+            raise DomainError(
+                f"Keep each one to {longest} characters: “{slug[:20]}…” is longer.",
+                field="regions" if model is Region else "equipment",
+            )
         tag, _ = model.objects.get_or_create(
             slug=slug, defaults={"name": slug.replace("-", " ").capitalize()}
         )

@@ -101,7 +101,7 @@ def _parse(payload: Any) -> list[Any]:
     if isinstance(payload, bytes | str):
         try:
             payload = json.loads(payload)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise DomainError("The file is not valid JSON.", field="file") from exc
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise DomainError(
@@ -149,9 +149,10 @@ def _where(path: str) -> str:
 
 def _refused(index: int, name: str, where: str, message: str) -> DomainError:
     label = f"Exercise {index + 1}{f' ({name})' if name else ''}"
-    return DomainError(
-        f"{label}: {f'{where}: ' if where else ''}{message} Nothing was imported.", field="file"
-    )
+    text = f"{label}: {f'{where}: ' if where else ''}{message} Nothing was imported."
+    # The name and the message quote the file, whose JSON may hold lone surrogates: the page or
+    # the API response showing them could not be encoded.
+    return DomainError(text.encode("utf-8", "backslashreplace").decode("utf-8"), field="file")
 
 
 @transaction.atomic

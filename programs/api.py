@@ -1,7 +1,7 @@
 """/api/v1/programs/, /program-days/, /prescriptions/, /blocks/ and /assignments/."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -14,7 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from coach.api import CoachScopedMixin, IsCoach
+from coach.api import CoachScopedMixin, IsCoach, id_field
 from coach.models import Client
 from programs import selectors, services
 from programs.models import Assignment, Block, Day, Prescription, Program
@@ -29,7 +29,7 @@ class WarningSerializer(serializers.Serializer):
 
 class PrescriptionSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(required=False)
-    exercise = serializers.IntegerField(source="exercise_id")
+    exercise = id_field(source="exercise_id")
     stage = serializers.IntegerField(source="stage_id", required=False, allow_null=True)
     exercise_name = serializers.CharField(source="exercise.name", read_only=True)
     stage_order = serializers.IntegerField(source="stage.order", read_only=True, default=None)
@@ -124,7 +124,7 @@ class GenerateSerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    clients = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
+    clients = serializers.ListField(child=id_field(), min_length=1, max_length=5000)
     starts_on = serializers.DateField()
 
 
@@ -227,8 +227,20 @@ class ProgramViewSet(
     )
     @action(detail=True, methods=["post"])
     def duplicate(self, request: Request, pk: str | None = None) -> Response:
+        body = inline_serializer(
+            "Duplicate",
+            {
+                "name": serializers.CharField(
+                    max_length=cast(int, Program._meta.get_field("name").max_length),
+                    required=False,
+                    allow_blank=True,
+                )
+            },
+            data=request.data,
+        )
+        body.is_valid(raise_exception=True)
         copy = services.program_duplicate(
-            coach=self.coach, program=self.get_object(), name=str(request.data.get("name", ""))
+            coach=self.coach, program=self.get_object(), name=body.validated_data.get("name", "")
         )
         return self._detail(copy, status.HTTP_201_CREATED)
 
@@ -299,6 +311,11 @@ class ProgramViewSet(
         )
 
 
+def _body(request: Request) -> dict[str, Any]:
+    """The JSON object sent; any other body (a list, a number) reads as an empty one."""
+    return request.data if isinstance(request.data, dict) else {}
+
+
 def _day_data(day: dict[str, Any]) -> dict[str, Any]:
     data = dict(day)
     data["prescriptions"] = [_item_data(dict(p)) for p in day.get("prescriptions", [])]
@@ -338,7 +355,7 @@ class DayViewSet(
     )
     @action(detail=True, methods=["post"])
     def duplicate(self, request: Request, pk: str | None = None) -> Response:
-        to_days = request.data.get("to_days")
+        to_days = _body(request).get("to_days")
         if not isinstance(to_days, list) or not all(isinstance(n, int) for n in to_days):
             raise serializers.ValidationError({"to_days": ["Give a list of day numbers."]})
         targets = services.day_duplicate(
@@ -358,7 +375,7 @@ class DayViewSet(
     )
     @action(detail=True, methods=["post"])
     def reorder(self, request: Request, pk: str | None = None) -> Response:
-        ids = request.data.get("ids")
+        ids = _body(request).get("ids")
         if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
             raise serializers.ValidationError({"ids": ["Give the prescription ids in order."]})
         day = self.get_object()

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from coach.models import Client
 from programs.models import Assignment, Day, Prescription
 from programs.schedule import day_offset, offset_on
+from programs.selectors import UNSHOWN_TEXTS
 
 
 @dataclass
@@ -47,9 +48,9 @@ def daily_plans(*, client: Client, on: date) -> list[DailyPlan]:
                 queryset=Day.objects.order_by("number").prefetch_related(
                     Prefetch(
                         "prescriptions",
-                        queryset=Prescription.objects.select_related("exercise", "stage").order_by(
-                            "order"
-                        ),
+                        queryset=Prescription.objects.select_related("exercise", "stage")
+                        .defer(*UNSHOWN_TEXTS)
+                        .order_by("order"),
                     )
                 ),
             )

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from coach.forms import ModelMultipleChoiceField
 from coach.models import Client, Coach
 from exercises.models import Exercise
 from programs.models import Block, Day, Program
@@ -123,7 +124,7 @@ class BlockForm(forms.ModelForm):
 
 
 class AssignForm(forms.Form):
-    clients = forms.ModelMultipleChoiceField(
+    clients = ModelMultipleChoiceField(
         queryset=Client.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one client."},

@@ -5,10 +5,24 @@ from django.db.models import Count, F, Prefetch, QuerySet
 from coach.models import Client, Coach
 from programs.models import Assignment, Day, Prescription, Program
 
+# Long texts of a prescription's exercise and stage that no program page shows. Joined to every
+# prescription (a routine repeats its exercises hundreds of times) they would be read as often:
+# a long summary alone could then exhaust the memory of the server.
+UNSHOWN_TEXTS = (
+    "exercise__summary",
+    "exercise__instructions",
+    "exercise__cues",
+    "exercise__faults",
+    "exercise__breathing",
+    "stage__description",
+    "stage__criteria_note",
+)
+
 
 def _prescriptions() -> QuerySet[Prescription]:
     return (
         Prescription.objects.select_related("exercise", "stage")
+        .defer(*UNSHOWN_TEXTS)
         .prefetch_related("exercise__prerequisites", "exercise__stages")
         .order_by("order")
     )

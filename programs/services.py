@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import F, Max
 
 from coach.archiving import archived_set
@@ -19,6 +20,9 @@ from programs.schedule import pause_shift
 PROGRAM_FIELDS = ("name", "kind", "goal", "description", "length_days", "weeks", "weekdays")
 DAY_FIELDS = ("title", "intensity", "is_rest", "notes")
 BLOCK_FIELDS = ("name", "focus", "start", "end")
+# Exercises in one day: far more than any session, and their order (a small integer, parked at
+# 10_000 + n while a day is rewritten) stays within its column.
+DAY_MAX_PRESCRIPTIONS = 100
 PRESCRIPTION_FIELDS = (
     "sets",
     "reps_per_side",
@@ -39,6 +43,16 @@ def _validation(error: ValidationError, prefix: str = "") -> DomainError:
         name = None if field == "__all__" else f"{prefix}{field}"
         return DomainError(messages[0], field=name)
     return DomainError(error.messages[0], field=prefix.rstrip(".") or None)
+
+
+def _max_length(model: Any, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+def _column_max(model: Any, field: str) -> int:
+    """The largest value an integer column holds on every database (SQLite alone takes more)."""
+    internal_type = model._meta.get_field(field).get_internal_type()
+    return BaseDatabaseOperations.integer_field_ranges[internal_type][1]
 
 
 def require_own(*, coach: Coach, program: Program) -> None:
@@ -102,7 +116,7 @@ def _check_program(program: Program) -> None:
         if (
             not isinstance(weekdays, list)
             or not weekdays
-            or not all(isinstance(d, int) and 0 <= d <= 6 for d in weekdays)
+            or not all(type(d) is int and 0 <= d <= 6 for d in weekdays)
         ):
             raise DomainError("Choose at least one training weekday.", field="weekdays")
         program.weekdays = sorted(set(weekdays))
@@ -277,6 +291,8 @@ def _prescription_append(*, day: Day, exercise: Exercise, data: Mapping[str, Any
     stage = _resolve_stage(exercise=exercise, stage_id=data.get("stage"))
     default_stage = stage or exercise.stages.order_by("order").first()
     order = (day.prescriptions.aggregate(top=Max("order"))["top"] or 0) + 1
+    if order > DAY_MAX_PRESCRIPTIONS:
+        raise DomainError(f"A day holds at most {DAY_MAX_PRESCRIPTIONS} exercises.", field="day")
     prescription = Prescription(day=day, exercise=exercise, stage=stage, order=order)
     if default_stage is not None:
         for field in ("sets", "reps_per_side", "hold_seconds", "rest_seconds"):
@@ -347,8 +363,11 @@ def day_duplicate(*, coach: Coach, day: Day, to_numbers: Sequence[int]) -> list[
     """Copy a day (title, intensity, exercises) onto other days, replacing what they had."""
     program = day.program
     require_own(coach=coach, program=program)
-    targets = list(program.days.filter(number__in=to_numbers).exclude(pk=day.pk))
-    if len(targets) != len(set(to_numbers) - {day.number}):
+    numbers = set(to_numbers)
+    if not all(1 <= n <= program.total_days for n in numbers):
+        raise DomainError("Choose days of this program.", field="to_days")
+    targets = list(program.days.filter(number__in=numbers).exclude(pk=day.pk))
+    if len(targets) != len(numbers - {day.number}):
         raise DomainError("Choose days of this program.", field="to_days")
     for target in targets:
         _copy_prescriptions(day, target, replace=True)
@@ -447,9 +466,11 @@ def program_duplicate(*, coach: Coach, program: Program, name: str = "") -> Prog
     """A full copy of a template (own or a starter) as a new template of the coach's."""
     if program.owner_id not in (None, coach.pk):
         raise NotAllowed("You can only duplicate your own programs and the starter templates.")
-    copy = _program_copy_row(
-        program, owner=coach, is_template=True, name=name.strip() or f"{program.name} (copy)"
-    )
+    longest = _max_length(Program, "name")
+    name = name.strip() or f"{program.name[: longest - len(' (copy)')]} (copy)"
+    if len(name) > longest:
+        raise DomainError(f"Keep the name to {longest} characters.", field="name")
+    copy = _program_copy_row(program, owner=coach, is_template=True, name=name)
     copy.save()
     _copy_structure(source=program, new_ids=[copy.pk])
     return copy
@@ -479,6 +500,7 @@ def assignment_create_bulk(
         )
     if not template.days.exists():
         raise DomainError("This program has no days yet.", field="program")
+    _check_in_calendar(starts_on=starts_on, shift_days=0, program=template, field="starts_on")
     copy = _program_copy_row(template, owner=coach, is_template=False, name=template.name)
     copy.save()
     _copy_structure(source=template, new_ids=[copy.pk])
@@ -511,6 +533,16 @@ def _require_assignment_coach(coach: Coach, assignment: Assignment) -> None:
         raise NotAllowed("This assignment is not in your practice.")
 
 
+def _check_in_calendar(*, starts_on: date, shift_days: int, program: Program, field: str) -> None:
+    """The program's last day, after pauses, must still be a date (9999-12-31 at the latest):
+    past it, every page and task that reads the assignment's dates would fail."""
+    if (date.max - starts_on).days < shift_days + program.total_days - 1:
+        raise DomainError(
+            "The program would run past the end of the calendar. Choose an earlier date.",
+            field=field,
+        )
+
+
 @transaction.atomic
 def assignment_pause(*, coach: Coach, assignment: Assignment, on: date) -> Assignment:
     """Pause from `on`: no day is due until it is resumed."""
@@ -533,7 +565,16 @@ def assignment_resume(*, coach: Coach, assignment: Assignment, on: date) -> Assi
         raise DomainError("Resume on or after the day it was paused.", field="on")
     paused_from = max(assignment.paused_on, assignment.first_day)
     paused_days = max((on - paused_from).days, 0)
-    assignment.shift_days += pause_shift(program=assignment.program, paused_days=paused_days)
+    shift_days = assignment.shift_days + pause_shift(
+        program=assignment.program, paused_days=paused_days
+    )
+    _check_in_calendar(
+        starts_on=assignment.starts_on,
+        shift_days=shift_days,
+        program=assignment.program,
+        field="on",
+    )
+    assignment.shift_days = shift_days
     assignment.status = Assignment.Status.ACTIVE
     assignment.paused_on = None
     assignment.save(update_fields=["status", "paused_on", "shift_days", "updated_at"])
@@ -585,6 +626,7 @@ def assignments_complete_due(*, now: datetime) -> int:
 # --- the routine generator -----------------------------------------------------------------
 
 STEP_KINDS = ("none", "hold", "reps", "stage")
+ROUTINE_MAX_ITEMS = 12
 
 
 @transaction.atomic
@@ -611,6 +653,8 @@ def routine_generate(
         raise DomainError("Choose how the routine progresses.", field="step")
     if not items:
         raise DomainError("Add at least one exercise to the day to repeat.", field="items")
+    if len(items) > ROUTINE_MAX_ITEMS:
+        raise DomainError(f"Repeat at most {ROUTINE_MAX_ITEMS} exercises a day.", field="items")
     if step != "none" and step_amount < 1:
         raise DomainError("Give the amount added at each step.", field="step_amount")
     if every_days < 1:
@@ -645,6 +689,18 @@ def routine_generate(
             # Climbing the ladder starts from its first rung, on day 1 as on the days after it.
             p.stage = ladders[p.exercise_id][0]
             p.save(update_fields=["stage"])
+    if step in ("hold", "reps"):
+        dose = "hold_seconds" if step == "hold" else "reps_per_side"
+        most = _column_max(Prescription, dose)
+        top_steps = (length_days - 1) // every_days
+        for p in base:
+            start = getattr(p, dose)
+            if start is not None and start + top_steps * step_amount > most:
+                raise DomainError(
+                    f"{p.exercise.name} would reach {start + top_steps * step_amount} by the last "
+                    f"day, more than a day can hold ({most}). Add less at each step.",
+                    field="step_amount",
+                )
     rows = []
     for day in days[1:]:
         steps = (day.number - 1) // every_days
@@ -726,10 +782,17 @@ def program_structure_save(
         day = by_number.get(data.get("number"))  # type: ignore[arg-type]
         if day is None:
             raise DomainError("No such day in this program.", field=f"days.{d_index}.number")
+        if day in update_days:
+            raise DomainError("A day appears twice.", field=f"days.{d_index}.number")
         for f in DAY_FIELDS:
             if f in data:
                 setattr(day, f, data[f])
         update_days.append(day)
+        if len(data.get("prescriptions", [])) > DAY_MAX_PRESCRIPTIONS:
+            raise DomainError(
+                f"A day holds at most {DAY_MAX_PRESCRIPTIONS} exercises.",
+                field=f"days.{d_index}.prescriptions",
+            )
         existing = {p.pk: p for p in day.prescriptions.all()}
         for p_index, item in enumerate(data.get("prescriptions", [])):
             where = f"days.{d_index}.prescriptions.{p_index}."

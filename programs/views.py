@@ -36,7 +36,8 @@ def _own_program_or_404(coach: Coach, pk: int) -> Program:
 
 @coach_required
 def program_list(request: HttpRequest, coach: Coach) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    # A null character cannot be searched for (PostgreSQL refuses it in a query): drop it.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     archived = request.GET.get("archived") == "1"
     programs = selectors.program_list(coach=coach, archived=archived)
     if query:
