@@ -29,12 +29,23 @@ class IsCoach(BasePermission):
         )
 
 
-class CoachScopedMixin:
-    """For views of a coach's own resources (used with IsCoach)."""
+class CoachScopedMixin(viewsets.GenericViewSet):
+    """For views of a coach's own resources: coaches only, and every queryset scoped to the
+    requesting coach (`coach_queryset`) before any lookup, so others' rows are a 404."""
+
+    permission_classes = [IsAuthenticated, IsCoach]
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return self.queryset
+        return self.coach_queryset()
+
+    def coach_queryset(self) -> Any:
+        raise NotImplementedError
 
     @property
     def coach(self) -> Coach:
-        return self.request.user.coach  # type: ignore[attr-defined]
+        return self.request.user.coach  # type: ignore[union-attr]
 
 
 class ClientSerializer(serializers.ModelSerializer):
@@ -78,16 +89,13 @@ class ClientViewSet(
     """A coach's clients. Archiving keeps every record; there is no delete."""
 
     serializer_class = ClientSerializer
-    permission_classes = [IsAuthenticated, IsCoach]
     search_fields = ["name", "email"]
     ordering_fields = ["name", "created_at"]
     filterset_fields = ["sex", "time_zone"]
 
     queryset = Client.objects.none()
 
-    def get_queryset(self) -> QuerySet[Client]:
-        if getattr(self, "swagger_fake_view", False):
-            return Client.objects.none()
+    def coach_queryset(self) -> QuerySet[Client]:
         archived = self.request.query_params.get("archived") in {"1", "true"}
         if self.action != "list":
             return Client.objects.for_coach(self.coach)
