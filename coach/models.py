@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import time
+from datetime import date, datetime, time
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -144,6 +144,11 @@ class Client(models.Model):
     @property
     def has_login(self) -> bool:
         return self.user_id is not None
+
+    def local_today(self, now: datetime | None = None) -> date:
+        """The client's calendar date at `now` (the current instant by default), in their own
+        time zone: every "today" of a client is this date."""
+        return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
 
 
 class Invite(models.Model):

@@ -1,6 +1,7 @@
 """Reads of the coaching practice."""
 
 from django.db.models import Q
+from django.http import Http404
 
 from coach.models import Client, ClientQuerySet, Coach, Invite
 
@@ -18,6 +19,14 @@ def client_list(*, coach: Coach, query: str = "", archived: bool = False) -> Cli
 def client_get(*, coach: Coach, pk: int) -> Client:
     """One of the coach's clients; Client.DoesNotExist for anyone else's."""
     return Client.objects.for_coach(coach).select_related("user").get(pk=pk)
+
+
+def client_get_for(*, coach: Coach, pk: int) -> Client:
+    """One of the coach's clients, for pages and API alike; a 404 for anyone else's."""
+    try:
+        return client_get(coach=coach, pk=pk)
+    except Client.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def client_latest_invite(client: Client) -> Invite | None:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "coach",
     "exercises",
     "programs",
+    "training",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -9,12 +8,7 @@ from coach import selectors, services
 from coach.errors import DomainError
 from coach.forms import ClientForm, PasswordPairForm, SignUpForm
 from coach.models import Client, Coach
-from coach.permissions import client_required, coach_required, current_client, current_coach
-from programs import selectors as program_selectors
-from programs.daily import client_local_date, daily_plans
-from programs.models import Assignment
-
-CLIENTS_PER_PAGE = 25
+from coach.permissions import coach_required, current_client, current_coach
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -56,29 +50,6 @@ def _client_or_404(coach: Coach, pk: int) -> Client:
 
 
 @coach_required
-def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
-    # A null character cannot be searched for (PostgreSQL refuses it in a query): drop it.
-    query = request.GET.get("q", "").replace("\x00", "")
-    archived = request.GET.get("archived") == "1"
-    clients = selectors.client_list(coach=coach, query=query, archived=archived)
-    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "coach/dashboard.html",
-        {
-            "coach": coach,
-            "page": page,
-            "query": query,
-            "archived": archived,
-            "has_any_client": query
-            or archived
-            or page.paginator.count
-            or Client.objects.for_coach(coach).exists(),
-        },
-    )
-
-
-@coach_required
 def client_create(request: HttpRequest, coach: Coach) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,20 +61,6 @@ def client_create(request: HttpRequest, coach: Coach) -> HttpResponse:
             messages.success(request, f"{client.name} was added.")
             return redirect("client-detail", pk=client.pk)
     return render(request, "coach/client_form.html", {"form": form, "client": None})
-
-
-@coach_required
-def client_detail(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    client = _client_or_404(coach, pk)
-    return render(
-        request,
-        "coach/client_detail.html",
-        {
-            "client": client,
-            "invite": selectors.client_latest_invite(client),
-            "assignments": program_selectors.client_assignments(client=client),
-        },
-    )
 
 
 @coach_required
@@ -172,19 +129,3 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, "Your password is set. Welcome!")
             return redirect("client-home")
     return render(request, "coach/invite_accept.html", {"form": form, "invite": invite})
-
-
-@client_required
-def client_home(request: HttpRequest, client: Client) -> HttpResponse:
-    today = client_local_date(client)
-    return render(
-        request,
-        "client/home.html",
-        {
-            "client": client,
-            "coach": client.coach,
-            "today": today,
-            "plans": daily_plans(client=client, on=today),
-            "has_program": Assignment.objects.filter(client=client).current().exists(),
-        },
-    )

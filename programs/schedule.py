@@ -19,6 +19,14 @@ def day_offset(*, program: Program, day: Day, start: date | None = None) -> int:
     return (day.week - 1) * 7 + (day.weekday - start_weekday) % 7
 
 
+def day_at(*, program: Program, start: date, offset: int) -> dict[str, int]:
+    """The lookup (field -> value) of the day that falls `offset` days into the program: the
+    inverse of day_offset, so a daily plan can fetch that one day rather than all of them."""
+    if program.is_routine:
+        return {"number": offset + 1}
+    return {"week": offset // 7 + 1, "weekday": (start.weekday() + offset % 7) % 7}
+
+
 def day_date(*, assignment: Assignment, day: Day) -> date:
     return assignment.first_day + timedelta(
         days=day_offset(program=assignment.program, day=day, start=assignment.starts_on)

@@ -8,8 +8,8 @@ import time_machine
 from exercises.models import Exercise
 from exercises.services import library_seed
 from programs import services
-from programs.daily import daily_plans
 from tests.coach.factories import ClientWithLoginFactory, CoachFactory
+from training.selectors import daily_plans
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +56,7 @@ def test_today_follows_the_clients_time_zone(wall_routine) -> None:  # type: ign
     services.assignment_create_bulk(
         coach=coach, template=program, clients=[person], starts_on=date(2027, 3, 1)
     )
-    from programs.daily import client_local_date
-
-    today = client_local_date(person)
+    today = person.local_today()
     assert today == date(2027, 3, 11)
     assert daily_plans(client=person, on=today)[0].day_number == 11
 

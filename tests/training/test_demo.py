@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from coach.demo import DEMO_COACH_EMAIL, DEMO_PASSWORD
 from coach.models import Client, Coach, User
+from training.demo import DEMO_COACH_EMAIL, DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

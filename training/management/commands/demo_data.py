@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from coach.demo import DEMO_CLIENTS, DEMO_COACH_EMAIL, DEMO_PASSWORD, demo_data_load
+from training.demo import DEMO_CLIENTS, DEMO_COACH_EMAIL, DEMO_PASSWORD, demo_data_load
 
 
 class Command(BaseCommand):
