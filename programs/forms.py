@@ -6,18 +6,8 @@ from django.utils import timezone
 from coach.forms import ModelMultipleChoiceField
 from coach.models import Client, Coach
 from exercises.models import Exercise
-from programs.models import Block, Day, Program
+from programs.models import Block, Day, Program, Weekday
 from programs.services import STEP_KINDS
-
-WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
-]
 
 
 class ProgramForm(forms.Form):
@@ -36,7 +26,7 @@ class ProgramForm(forms.Form):
         min_value=1, max_value=52, initial=8, help_text="Plans: how many weeks."
     )
     weekdays = forms.TypedMultipleChoiceField(
-        choices=WEEKDAYS,
+        choices=Weekday.choices,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -132,6 +132,18 @@ class Block(models.Model):
         return f"{self.name} ({self.get_focus_display()})"
 
 
+class Weekday(models.IntegerChoices):
+    """Days of the week as Python numbers them (`date.weekday()`): 0 is Monday."""
+
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
 class Day(models.Model):
     """One day of a program. Days are numbered 1… in calendar order.
 
@@ -152,7 +164,7 @@ class Day(models.Model):
     number = models.PositiveSmallIntegerField()
     week = models.PositiveSmallIntegerField(null=True, blank=True)
     weekday = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(6)]
+        null=True, blank=True, choices=Weekday.choices, validators=[MaxValueValidator(6)]
     )
     title = models.CharField(max_length=120, blank=True)
     intensity = models.CharField(
@@ -173,13 +185,6 @@ class Day(models.Model):
 
     def __str__(self) -> str:
         return f"Day {self.number}" + (f": {self.title}" if self.title else "")
-
-    @property
-    def offset(self) -> int:
-        """Days after the program's first calendar day (week 1, Monday for plans)."""
-        if self.week is not None and self.weekday is not None:
-            return (self.week - 1) * 7 + self.weekday
-        return self.number - 1
 
 
 class Prescription(models.Model):

@@ -231,7 +231,9 @@ def test_generate_adjust_assign_and_print_a_30_day_routine(page: Page, screensho
     expect(wall_rows.first.locator(".box[data-side='L']")).to_be_visible()
     expect(wall_rows.first.locator(".box[data-side='R']")).to_be_visible()
     expect(page.locator(".box[data-side='L']")).to_have_count(30)
-    expect(wall_rows.nth(1).locator("td.dose")).to_contain_text("1 × 1/side, 75 s")
+    expect(wall_rows.nth(1).locator("td.dose")).to_have_text(
+        "1 set × 1 per side, hold 75 s, rest 30 s"
+    )
     expect(page.get_by_role("heading", name=re.compile(r"^Day 2\b"))).to_contain_text("Day 2 ")
     expect(page.get_by_role("heading", name="Day 2: Day 2")).to_have_count(0)
     expect(page.get_by_role("navigation")).to_have_count(0)
