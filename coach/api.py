@@ -30,8 +30,9 @@ class IsCoach(BasePermission):
 
 
 class CoachScopedMixin(viewsets.GenericViewSet):
-    """For views of a coach's own resources: coaches only, and every queryset scoped to the
-    requesting coach (`coach_queryset`) before any lookup, so others' rows are a 404."""
+    """For views of a coach's own resources: coaches only. A list is the entity's list selector
+    scoped to the requesting coach (`coach_queryset`); one row is reached through the entity's
+    access function (`get_object`), as the pages reach it, so others' rows are a 404."""
 
     permission_classes = [IsAuthenticated, IsCoach]
 
@@ -41,6 +42,10 @@ class CoachScopedMixin(viewsets.GenericViewSet):
         return self.coach_queryset()
 
     def coach_queryset(self) -> Any:
+        raise NotImplementedError
+
+    def get_object(self) -> Any:
+        # Each viewset calls its entity's access function: one rule for who reaches a row.
         raise NotImplementedError
 
     @property
@@ -97,9 +102,10 @@ class ClientViewSet(
 
     def coach_queryset(self) -> QuerySet[Client]:
         archived = self.request.query_params.get("archived") in {"1", "true"}
-        if self.action != "list":
-            return Client.objects.for_coach(self.coach)
         return selectors.client_list(coach=self.coach, archived=archived)
+
+    def get_object(self) -> Client:
+        return selectors.client_get_for(coach=self.coach, pk=self.kwargs["pk"])
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.client_create(coach=self.coach, **serializer.validated_data)

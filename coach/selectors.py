@@ -1,9 +1,26 @@
 """Reads of the coaching practice."""
 
-from django.db.models import Q
+from typing import Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from coach.models import Client, ClientQuerySet, Coach, Invite
+
+RowT = TypeVar("RowT", bound=Model)
+
+
+def get_in_scope(rows: QuerySet[RowT], *, pk: Any) -> RowT:
+    """Row `pk` of `rows`, a queryset already limited to what the requester may reach.
+
+    Http404 when it is not there: another practice's row, a missing one, or a `pk` that names
+    no row at all (not a number, as an API path may send; or past the largest id).
+    """
+    try:
+        return rows.get(pk=int(pk))
+    except (ObjectDoesNotExist, TypeError, ValueError) as exc:
+        raise Http404 from exc
 
 
 def client_list(*, coach: Coach, query: str = "", archived: bool = False) -> ClientQuerySet:
@@ -16,17 +33,9 @@ def client_list(*, coach: Coach, query: str = "", archived: bool = False) -> Cli
     return clients.order_by("name", "id")
 
 
-def client_get(*, coach: Coach, pk: int) -> Client:
-    """One of the coach's clients; Client.DoesNotExist for anyone else's."""
-    return Client.objects.for_coach(coach).select_related("user").get(pk=pk)
-
-
 def client_get_for(*, coach: Coach, pk: int) -> Client:
-    """One of the coach's clients, for pages and API alike; a 404 for anyone else's."""
-    try:
-        return client_get(coach=coach, pk=pk)
-    except Client.DoesNotExist as exc:
-        raise Http404 from exc
+    """One of the coach's clients, for pages and API alike; Http404 for anyone else's."""
+    return get_in_scope(Client.objects.for_coach(coach).select_related("user"), pk=pk)
 
 
 def client_latest_invite(client: Client) -> Invite | None:

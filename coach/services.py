@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coach.archiving import archived_set
+from coach.common import model_update
 from coach.errors import DomainError
 from coach.models import Client, Coach, Invite, User
 
@@ -80,15 +81,11 @@ CLIENT_EDITABLE_FIELDS = ("name", "email", "time_zone", "reminder_time", "sex", 
 @transaction.atomic
 def client_update(*, client: Client, data: dict[str, object]) -> Client:
     """Change a client's details; only the editable fields in `data` are touched."""
-    changed = [field for field in CLIENT_EDITABLE_FIELDS if field in data]
     if "email" in data:
         data = {**data, "email": str(data["email"]).strip().lower()}
         _check_client_email_free(coach=client.coach, email=str(data["email"]), exclude_pk=client.pk)
-    for field in changed:
-        setattr(client, field, data[field])
-    client.full_clean(exclude=["coach", "user"])
-    client.save(update_fields=[*changed, "updated_at"])
-    if "email" in changed and client.user is not None and client.user.email != client.email:
+    model_update(instance=client, fields=CLIENT_EDITABLE_FIELDS, data=data)
+    if "email" in data and client.user is not None and client.user.email != client.email:
         # The client's login follows their e-mail address.
         if User.objects.filter(email__iexact=client.email).exclude(pk=client.user.pk).exists():
             raise DomainError("Another account already uses this e-mail address.", field="email")

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coach import selectors, services
-from coach.errors import DomainError
+from coach.errors import DomainError, add_to_form
 from coach.forms import ClientForm, PasswordPairForm, SignUpForm
 from coach.models import Client, Coach
 from coach.permissions import coach_required, current_client, current_coach
@@ -34,19 +34,12 @@ def signup(request: HttpRequest) -> HttpResponse:
                 practice_name=form.cleaned_data["practice_name"],
             )
         except DomainError as error:
-            form.add_error(error.field, error.message)
+            add_to_form(form, error)
         else:
             login(request, coach.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome! Your practice is ready. Add your first client.")
             return redirect("dashboard")
     return render(request, "registration/signup.html", {"form": form})
-
-
-def _client_or_404(coach: Coach, pk: int) -> Client:
-    try:
-        return selectors.client_get(coach=coach, pk=pk)
-    except Client.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 @coach_required
@@ -56,7 +49,7 @@ def client_create(request: HttpRequest, coach: Coach) -> HttpResponse:
         try:
             client = services.client_create(coach=coach, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, f"{client.name} was added.")
             return redirect("client-detail", pk=client.pk)
@@ -65,13 +58,13 @@ def client_create(request: HttpRequest, coach: Coach) -> HttpResponse:
 
 @coach_required
 def client_edit(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    client = _client_or_404(coach, pk)
+    client = selectors.client_get_for(coach=coach, pk=pk)
     form = ClientForm(request.POST or None, instance=Client.objects.get(pk=client.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.client_update(client=client, data=form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, "The client's details were saved.")
             return redirect("client-detail", pk=client.pk)
@@ -80,7 +73,7 @@ def client_edit(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
 
 @coach_required
 def client_archive(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    client = _client_or_404(coach, pk)
+    client = selectors.client_get_for(coach=coach, pk=pk)
     if request.method == "POST":
         services.client_archive(client=client)
         messages.success(request, f"{client.name} was archived. Their records are kept.")
@@ -91,7 +84,7 @@ def client_archive(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
 @require_POST
 @coach_required
 def client_restore(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    client = _client_or_404(coach, pk)
+    client = selectors.client_get_for(coach=coach, pk=pk)
     services.client_restore(client=client)
     messages.success(request, f"{client.name} is active again.")
     return redirect("client-detail", pk=client.pk)
@@ -100,7 +93,7 @@ def client_restore(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
 @require_POST
 @coach_required
 def client_invite(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    client = _client_or_404(coach, pk)
+    client = selectors.client_get_for(coach=coach, pk=pk)
     try:
         services.invite_create(client=client, base_url=request.build_absolute_uri("/"))
     except DomainError as error:
@@ -123,7 +116,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         try:
             user = services.invite_accept(token=token, password=form.cleaned_data["password1"])
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Your password is set. Welcome!")

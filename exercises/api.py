@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -114,9 +114,10 @@ class ExerciseViewSet(
 ):
     """The shared library (read-only) and the coach's own exercises.
 
-    Filters: `q` (search), `category`, `laterality`, `measurement`, `region`, `equipment`,
-    `has_stages`, `scope` (shared | mine), `archived`. Updating replaces the stage ladder with
-    `stages` when given: stages keep their `id`, new ones have none, missing ones are removed.
+    Filters: `search` (also taken as `q`), `category`, `laterality`, `measurement`, `region`,
+    `equipment`, `has_stages`, `scope` (shared | mine), `archived`. Updating replaces the stage
+    ladder with `stages` when given: stages keep their `id`, new ones have none, missing ones are
+    removed.
     """
 
     serializer_class = ExerciseSerializer
@@ -127,13 +128,10 @@ class ExerciseViewSet(
         return selectors.exercise_list(coach=self.coach)
 
     def get_object(self) -> Exercise:
-        try:
-            return selectors.exercise_get(coach=self.coach, pk=int(self.kwargs["pk"]))
-        except (Exercise.DoesNotExist, ValueError) as exc:
-            raise Http404 from exc
+        return selectors.exercise_get_for(coach=self.coach, pk=self.kwargs["pk"])
 
     def _reload(self, exercise: Exercise) -> dict[str, Any]:
-        return ExerciseSerializer(selectors.exercise_get(coach=self.coach, pk=exercise.pk)).data
+        return ExerciseSerializer(selectors.exercise_get_for(coach=self.coach, pk=exercise.pk)).data
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

@@ -5,6 +5,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 
 from exercises.models import Equipment, Exercise, Region
 
@@ -21,7 +22,12 @@ class AnyYesNo(forms.NullBooleanSelect):
 
 
 class ExerciseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    """`search` is the search parameter of every list in the API. `q` is taken in its place, since
+    the library page's form and older API clients send that."""
+
+    search = django_filters.CharFilter(
+        method="filter_search", label="Search", help_text="Words in the name, summary or slug."
+    )
     category = django_filters.ChoiceFilter(choices=Exercise.Category.choices)
     laterality = django_filters.ChoiceFilter(choices=Exercise.Laterality.choices)
     measurement = django_filters.ChoiceFilter(choices=Exercise.Measurement.choices)
@@ -51,7 +57,15 @@ class ExerciseFilter(django_filters.FilterSet):
         model = Exercise
         fields: list[str] = []
 
-    def search(self, queryset: QuerySet[Exercise], name: str, value: str) -> QuerySet[Exercise]:
+    def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None and "q" in data and "search" not in data:
+            data = data.copy()
+            data.setlist("search", data.getlist("q"))
+        super().__init__(data, *args, **kwargs)
+
+    def filter_search(
+        self, queryset: QuerySet[Exercise], name: str, value: str
+    ) -> QuerySet[Exercise]:
         for word in value.split():
             queryset = queryset.filter(
                 Q(name__icontains=word) | Q(summary__icontains=word) | Q(slug__icontains=word)

@@ -3,49 +3,41 @@
 from django.db.models import Count, Prefetch, QuerySet
 
 from coach.models import Coach
-from exercises.models import Exercise, Stage
+from coach.selectors import get_in_scope
+from exercises.models import Exercise, ExerciseQuerySet, Stage
 
 NEIGHBOURS = ("prerequisites", "progressions", "regressions")
 
 
-def _neighbours_visible_to(coach: Coach) -> list[Prefetch]:
-    """Prerequisites and neighbours, limited to what the coach may see: a copy another coach
-    made of a shared exercise is linked to that exercise's neighbours, but is theirs alone."""
+def _with_details(exercises: ExerciseQuerySet, *, coach: Coach) -> ExerciseQuerySet:
+    """Tags, the stage ladder in order, and prerequisites and neighbours limited to what the
+    coach may see: a copy another coach made of a shared exercise is linked to that exercise's
+    neighbours, but is theirs alone."""
     visible = Exercise.objects.visible_to(coach).order_by("name", "id")
-    return [Prefetch(name, queryset=visible) for name in NEIGHBOURS]
+    return exercises.prefetch_related(
+        "regions",
+        "equipment",
+        Prefetch("stages", queryset=Stage.objects.order_by("order")),
+        *(Prefetch(name, queryset=visible) for name in NEIGHBOURS),
+    )
 
 
 def exercise_list(*, coach: Coach) -> QuerySet[Exercise]:
     """Everything the coach may see in the library (shared + own), ready for a list page."""
     return (
-        Exercise.objects.visible_to(coach)
+        _with_details(Exercise.objects.visible_to(coach), coach=coach)
         .select_related("owner")
-        .prefetch_related(
-            "regions",
-            "equipment",
-            Prefetch("stages", queryset=Stage.objects.order_by("order")),
-            *_neighbours_visible_to(coach),
-        )
         .annotate(stage_count=Count("stages", distinct=True))
         .order_by("name", "id")
     )
 
 
-def exercise_get(*, coach: Coach, pk: int) -> Exercise:
-    """One exercise the coach may see, with everything the detail page and API show.
-
-    Raises Exercise.DoesNotExist for another coach's exercise.
-    """
-    return (
-        Exercise.objects.visible_to(coach)
-        .select_related("owner", "copied_from")
-        .prefetch_related(
-            "regions",
-            "equipment",
-            Prefetch("stages", queryset=Stage.objects.order_by("order")),
-            *_neighbours_visible_to(coach),
-        )
-        .get(pk=pk)
+def exercise_get_for(*, coach: Coach, pk: int, owned: bool = False) -> Exercise:
+    """One exercise the coach may see (shared or their own; only their own when `owned`), with
+    everything the detail page and API show. Http404 for another coach's exercise."""
+    exercises = Exercise.objects.owned_by(coach) if owned else Exercise.objects.visible_to(coach)
+    return get_in_scope(
+        _with_details(exercises, coach=coach).select_related("owner", "copied_from"), pk=pk
     )
 
 
@@ -56,13 +48,4 @@ def exercise_choices(*, coach: Coach) -> QuerySet[Exercise]:
 
 def exercises_owned(*, coach: Coach) -> QuerySet[Exercise]:
     """The coach's own exercises with everything an export needs."""
-    return (
-        Exercise.objects.owned_by(coach)
-        .prefetch_related(
-            "regions",
-            "equipment",
-            Prefetch("stages", queryset=Stage.objects.order_by("order")),
-            *_neighbours_visible_to(coach),
-        )
-        .order_by("name", "id")
-    )
+    return _with_details(Exercise.objects.owned_by(coach), coach=coach).order_by("name", "id")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from coach.archiving import archived_set
+from coach.common import model_update
 from coach.errors import DomainError, NotAllowed
 from coach.models import Coach
 from exercises.models import Equipment, Exercise, Region, Stage
@@ -54,14 +55,6 @@ STAGE_DEFAULTS: dict[str, Any] = {
     for field in STAGE_FIELDS
     if field != "name"
 }
-
-
-def _raise_validation(error: ValidationError, prefix: str = "") -> None:
-    if hasattr(error, "error_dict"):
-        field, messages = next(iter(error.message_dict.items()))
-        name = f"{prefix}{field}" if field != "__all__" else (prefix.rstrip(".") or None)
-        raise DomainError(messages[0], field=name) from error
-    raise DomainError(error.messages[0], field=prefix.rstrip(".") or None) from error
 
 
 def _tags(model: type[Region] | type[Equipment], slugs: Iterable[str]) -> list[Any]:
@@ -158,16 +151,16 @@ def _stages_save(exercise: Exercise, stages: Sequence[Mapping[str, Any]]) -> Non
         try:
             stage.full_clean(exclude=["exercise"], validate_unique=False)
         except ValidationError as error:
-            _raise_validation(error, prefix=f"stages.{position - 1}.")
+            raise DomainError.from_validation_error(
+                error, prefix=f"stages.{position - 1}."
+            ) from error
         stage.save()
 
 
 def _exercise_write(
     *, exercise: Exercise, owner: Coach | None, data: Mapping[str, Any], partial: bool
 ) -> Exercise:
-    for field in EXERCISE_FIELDS:
-        if field in data:
-            setattr(exercise, field, data[field])
+    model_update(instance=exercise, fields=EXERCISE_FIELDS, data=data, save=False)
     if "name" in data or not exercise.slug:
         if not str(exercise.name or "").strip():
             raise DomainError("Give the exercise a name.", field="name")
@@ -175,7 +168,7 @@ def _exercise_write(
     try:
         exercise.full_clean(exclude=["owner", "copied_from", "slug"])
     except ValidationError as error:
-        _raise_validation(error)
+        raise DomainError.from_validation_error(error) from error
     exercise.save()
     if "regions" in data:
         exercise.regions.set(_tags(Region, data["regions"]))
@@ -318,21 +311,65 @@ def exercise_delete(*, coach: Coach, exercise: Exercise) -> bool:
 
 # --- the shared library, seeded from the training material --------------------------------
 
+# What a seed entry may leave out. A stage leaves out whatever STAGE_DEFAULTS covers.
+SEED_EXERCISE_DEFAULTS: dict[str, Any] = {
+    "faults": [],
+    "breathing": "",
+    "video_url": "",
+    "equipment": [],
+    "prerequisites": [],
+    "regressions": [],
+    "progressions": [],
+    "stages": [],
+}
+_SEED_EXERCISE_KEYS = {"slug", "regions", *EXERCISE_FIELDS, *SEED_EXERCISE_DEFAULTS}
+# A seed stage writes its criteria as one mapping ("criteria": {"sessions": 3, ...}).
+_SEED_CRITERIA = {
+    "sessions": "criteria_sessions",
+    "min_form": "criteria_min_form",
+    "max_gap_pct": "criteria_max_gap_pct",
+    "min_hold_seconds": "criteria_min_hold_seconds",
+}
+_SEED_STAGE_KEYS = {"criteria", *(set(STAGE_FIELDS) - set(_SEED_CRITERIA.values()))}
 
-def _seed_stage(data: Mapping[str, Any]) -> dict[str, Any]:
-    criteria = data.get("criteria") or {}
-    stage = {field: data.get(field, STAGE_DEFAULTS.get(field)) for field in STAGE_FIELDS}
-    stage.update(
-        criteria_sessions=criteria.get("sessions"),
-        criteria_min_form=criteria.get("min_form"),
-        criteria_max_gap_pct=criteria.get("max_gap_pct"),
-        criteria_min_hold_seconds=criteria.get("min_hold_seconds"),
-        criteria_note=data.get("criteria_note", ""),
-    )
-    for field in STAGE_FIELDS:
-        if stage[field] is None and field in STAGE_DEFAULTS and STAGE_DEFAULTS[field] == "":
-            stage[field] = ""
+
+def _seed_filled(
+    data: Mapping[str, Any], *, defaults: Mapping[str, Any], known: set[str], where: str
+) -> dict[str, Any]:
+    # A misspelt key would otherwise quietly become the default.
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"Unknown keys in the seed at {where}: {', '.join(sorted(unknown))}")
+    return {**defaults, **data}
+
+
+def _seed_stage(data: Mapping[str, Any], *, where: str) -> dict[str, Any]:
+    stage = _seed_filled(data, defaults=STAGE_DEFAULTS, known=_SEED_STAGE_KEYS, where=where)
+    criteria = stage.pop("criteria", None) or {}
+    _seed_filled(criteria, defaults={}, known=set(_SEED_CRITERIA), where=f"{where}.criteria")
+    stage.update({field: criteria.get(key) for key, field in _SEED_CRITERIA.items()})
     return stage
+
+
+def library_entries(entries: Sequence[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The seed's entries (exercises.seed_data.LIBRARY by default) with everything they leave out
+    filled in, and each stage's criteria spread into the stage's own fields."""
+    if entries is None:
+        from exercises.seed_data import LIBRARY
+
+        entries = LIBRARY
+    complete = []
+    for entry in entries:
+        where = str(entry.get("slug"))
+        exercise = _seed_filled(
+            entry, defaults=SEED_EXERCISE_DEFAULTS, known=_SEED_EXERCISE_KEYS, where=where
+        )
+        exercise["stages"] = [
+            _seed_stage(stage, where=f"{where}.stages.{n}")
+            for n, stage in enumerate(exercise["stages"])
+        ]
+        complete.append(exercise)
+    return complete
 
 
 @transaction.atomic
@@ -342,37 +379,32 @@ def library_seed(entries: Sequence[Mapping[str, Any]] | None = None) -> int:
     Stages are matched by their order, so rungs that clients stand on keep their identity.
     Returns the number of exercises in the seed.
     """
-    if entries is None:
-        from exercises.seed_data import LIBRARY
-
-        entries = LIBRARY
+    complete = library_entries(entries)
     by_slug: dict[str, Exercise] = {}
-    for entry in entries:
+    for entry in complete:
         exercise, _ = Exercise.objects.update_or_create(
             owner=None,
             slug=entry["slug"],
-            defaults={field: entry.get(field, "") for field in EXERCISE_FIELDS},
+            defaults={field: entry[field] for field in EXERCISE_FIELDS},
         )
         exercise.full_clean(exclude=["owner", "copied_from"])
-        exercise.regions.set(_tags(Region, entry.get("regions", [])))
-        exercise.equipment.set(_tags(Equipment, entry.get("equipment", [])))
-        existing = {stage.order: stage for stage in exercise.stages.all()}
+        exercise.regions.set(_tags(Region, entry["regions"]))
+        exercise.equipment.set(_tags(Equipment, entry["equipment"]))
+        existing = dict(exercise.stages.values_list("order", "pk"))
         stages = [
-            {**_seed_stage(stage), "id": existing[n].pk} if n in existing else _seed_stage(stage)
-            for n, stage in enumerate(entry.get("stages", []), start=1)
+            {**stage, "id": existing.get(n)} for n, stage in enumerate(entry["stages"], start=1)
         ]
         _stages_save(exercise, stages)
         by_slug[entry["slug"]] = exercise
-    for entry in entries:
+    for entry in complete:
         exercise = by_slug[entry["slug"]]
-        exercise.prerequisites.set([by_slug[s] for s in entry.get("prerequisites", [])])
+        exercise.prerequisites.set([by_slug[s] for s in entry["prerequisites"]])
         exercise.progressions.set(
-            {*(by_slug[s] for s in entry.get("progressions", []))}
+            {*(by_slug[s] for s in entry["progressions"])}
             | {
-                other
-                for other_entry in entries
-                if entry["slug"] in other_entry.get("regressions", [])
-                for other in [by_slug[other_entry["slug"]]]
+                by_slug[other["slug"]]
+                for other in complete
+                if entry["slug"] in other["regressions"]
             }
         )
-    return len(entries)
+    return len(complete)

@@ -2,12 +2,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from coach.errors import DomainError
+from coach.errors import DomainError, add_to_form
 from coach.models import Coach
 from coach.permissions import coach_required
 from exercises import selectors, services
@@ -24,20 +24,6 @@ from exercises.models import Exercise
 from exercises.transfer import exercises_export, exercises_import
 
 EXERCISES_PER_PAGE = 20
-
-
-def _exercise_or_404(coach: Coach, pk: int) -> Exercise:
-    try:
-        return selectors.exercise_get(coach=coach, pk=pk)
-    except Exercise.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _own_exercise_or_404(coach: Coach, pk: int) -> Exercise:
-    exercise = _exercise_or_404(coach, pk)
-    if exercise.owner_id != coach.pk:
-        raise Http404
-    return exercise
 
 
 @coach_required
@@ -61,7 +47,7 @@ def exercise_list(request: HttpRequest, coach: Coach) -> HttpResponse:
 
 @coach_required
 def exercise_detail(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    exercise = _exercise_or_404(coach, pk)
+    exercise = selectors.exercise_get_for(coach=coach, pk=pk)
     return render(
         request,
         "exercises/detail.html",
@@ -100,15 +86,15 @@ def _save_form(
 
 
 def _attach_error(form: ExerciseForm, formset: Any, error: DomainError) -> None:
+    """An error about stage N ("stages.N.field") goes on that stage's form, others on the form."""
     field = error.field or ""
     if field.startswith("stages."):
         _, index, stage_field = [*field.split(".", 2), "", ""][:3]
         ordered = [f for f in formset.ordered_forms if f.has_changed() or f.cleaned_data.get("id")]
         if index.isdigit() and int(index) < len(ordered):
-            target = ordered[int(index)]
-            target.add_error(stage_field if stage_field in target.fields else None, error.message)
+            add_to_form(ordered[int(index)], DomainError(error.message, field=stage_field))
             return
-    form.add_error(field if field in form.fields else None, error.message)
+    add_to_form(form, error)
 
 
 @coach_required
@@ -124,7 +110,7 @@ def exercise_create(request: HttpRequest, coach: Coach) -> HttpResponse:
 
 @coach_required
 def exercise_edit(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    exercise = _own_exercise_or_404(coach, pk)
+    exercise = selectors.exercise_get_for(coach=coach, pk=pk, owned=True)
     saved, form, formset = _save_form(request, coach, exercise)
     if saved is not None:
         messages.success(request, "The exercise was saved.")
@@ -137,14 +123,15 @@ def exercise_edit(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
 @require_POST
 @coach_required
 def exercise_copy(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    copy = services.exercise_copy(coach=coach, exercise=_exercise_or_404(coach, pk))
+    exercise = selectors.exercise_get_for(coach=coach, pk=pk)
+    copy = services.exercise_copy(coach=coach, exercise=exercise)
     messages.success(request, f"“{copy.name}” is now in your library. Make it your own.")
     return redirect("exercise-edit", pk=copy.pk)
 
 
 @coach_required
 def exercise_archive(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    exercise = _own_exercise_or_404(coach, pk)
+    exercise = selectors.exercise_get_for(coach=coach, pk=pk, owned=True)
     if request.method == "POST":
         deleted = request.POST.get("delete") == "1" and services.exercise_delete(
             coach=coach, exercise=exercise
@@ -168,7 +155,8 @@ def exercise_archive(request: HttpRequest, coach: Coach, pk: int) -> HttpRespons
 @require_POST
 @coach_required
 def exercise_restore(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    exercise = services.exercise_restore(coach=coach, exercise=_own_exercise_or_404(coach, pk))
+    exercise = selectors.exercise_get_for(coach=coach, pk=pk, owned=True)
+    services.exercise_restore(coach=coach, exercise=exercise)
     messages.success(request, f"“{exercise.name}” is back in your library.")
     return redirect("exercise-detail", pk=exercise.pk)
 

@@ -1,13 +1,12 @@
 """/api/v1/programs/, /program-days/, /prescriptions/, /blocks/ and /assignments/."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -105,7 +104,7 @@ class ProgramSerializer(ProgramListSerializer):
     def get_day_count(self, program: Program) -> int:
         return len(program.days.all())
 
-    @extend_schema(responses=WarningSerializer(many=True))  # type: ignore[misc]
+    @extend_schema_field(WarningSerializer(many=True))
     def get_warnings(self, program: Program) -> list[dict[str, Any]]:
         return [w.__dict__ for w in program_warnings(program)]
 
@@ -163,13 +162,10 @@ class ProgramViewSet(
         return selectors.program_list(coach=self.coach)
 
     def get_object(self) -> Program:
-        try:
-            return selectors.program_full(coach=self.coach, pk=int(self.kwargs["pk"]))
-        except (Program.DoesNotExist, ValueError) as exc:
-            raise Http404 from exc
+        return selectors.program_get_for(coach=self.coach, pk=self.kwargs["pk"], full=True)
 
     def _detail(self, program: Program, code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.program_full(coach=self.coach, pk=program.pk)
+        fresh = selectors.program_get_for(coach=self.coach, pk=program.pk, full=True)
         return Response(ProgramSerializer(fresh).data, status=code)
 
     @transaction.atomic
@@ -223,6 +219,7 @@ class ProgramViewSet(
     )
     @action(detail=True, methods=["post"])
     def duplicate(self, request: Request, pk: str | None = None) -> Response:
+        program = self.get_object()
         body = inline_serializer(
             "Duplicate",
             {
@@ -236,7 +233,7 @@ class ProgramViewSet(
         )
         body.is_valid(raise_exception=True)
         copy = services.program_duplicate(
-            coach=self.coach, program=self.get_object(), name=body.validated_data.get("name", "")
+            coach=self.coach, program=program, name=body.validated_data.get("name", "")
         )
         return self._detail(copy, status.HTTP_201_CREATED)
 
@@ -249,6 +246,7 @@ class ProgramViewSet(
     )
     @action(detail=True, methods=["post"], url_path="copy-week")
     def copy_week(self, request: Request, pk: str | None = None) -> Response:
+        program = self.get_object()
         weeks = inline_serializer(
             "CopyWeek",
             {
@@ -258,7 +256,6 @@ class ProgramViewSet(
             data=request.data,
         )
         weeks.is_valid(raise_exception=True)
-        program = self.get_object()
         services.week_copy(coach=self.coach, program=program, **weeks.validated_data)
         return self._detail(program)
 
@@ -286,14 +283,12 @@ class ProgramViewSet(
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str | None = None) -> Response:
+        program = selectors.program_get_for(coach=self.coach, pk=self.kwargs["pk"])
         serializer = AssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids = serializer.validated_data["clients"]
         clients = list(Client.objects.for_coach(self.coach).filter(pk__in=ids))
         if len(clients) != len(set(ids)):
-            raise Http404
-        program = Program.objects.visible_to(self.coach).filter(pk=self.kwargs["pk"]).first()
-        if program is None:
             raise Http404
         assignments = services.assignment_create_bulk(
             coach=self.coach,
@@ -326,12 +321,8 @@ class DayViewSet(
     serializer_class = DaySerializer
     queryset = Day.objects.none()
 
-    def coach_queryset(self) -> QuerySet[Day]:
-        return (
-            Day.objects.filter(program__owner=self.coach)
-            .select_related("program")
-            .prefetch_related("prescriptions__exercise", "prescriptions__stage")
-        )
+    def get_object(self) -> Day:
+        return selectors.day_get_for(coach=self.coach, pk=self.kwargs["pk"])
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k in services.DAY_FIELDS}
@@ -348,17 +339,13 @@ class DayViewSet(
     )
     @action(detail=True, methods=["post"])
     def duplicate(self, request: Request, pk: str | None = None) -> Response:
+        day = self.get_object()
         to_days = _body(request).get("to_days")
         if not isinstance(to_days, list) or not all(isinstance(n, int) for n in to_days):
             raise serializers.ValidationError({"to_days": ["Give a list of day numbers."]})
-        targets = services.day_duplicate(
-            coach=self.coach, day=self.get_object(), to_numbers=to_days
-        )
-        return Response(
-            DaySerializer(
-                self.get_queryset().filter(pk__in=[t.pk for t in targets]), many=True
-            ).data
-        )
+        targets = services.day_duplicate(coach=self.coach, day=day, to_numbers=to_days)
+        days = selectors.day_list(coach=self.coach, pks=[t.pk for t in targets])
+        return Response(DaySerializer(days, many=True).data)
 
     @extend_schema(
         request=inline_serializer(
@@ -368,12 +355,12 @@ class DayViewSet(
     )
     @action(detail=True, methods=["post"])
     def reorder(self, request: Request, pk: str | None = None) -> Response:
+        day = self.get_object()
         ids = _body(request).get("ids")
         if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
             raise serializers.ValidationError({"ids": ["Give the prescription ids in order."]})
-        day = self.get_object()
         services.prescriptions_reorder(coach=self.coach, day=day, ids=ids)
-        return Response(DaySerializer(self.get_queryset().get(pk=day.pk)).data)
+        return Response(DaySerializer(selectors.day_get_for(coach=self.coach, pk=day.pk)).data)
 
 
 class PrescriptionWriteSerializer(PrescriptionSerializer):
@@ -396,27 +383,19 @@ class PrescriptionViewSet(
     serializer_class = PrescriptionWriteSerializer
     queryset = Prescription.objects.none()
 
-    def coach_queryset(self) -> QuerySet[Prescription]:
-        return Prescription.objects.filter(day__program__owner=self.coach).select_related(
-            "day__program", "exercise", "stage"
-        )
+    def get_object(self) -> Prescription:
+        return selectors.prescription_get_for(coach=self.coach, pk=self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = _item_data(dict(serializer.validated_data))
-        day = (
-            Day.objects.filter(pk=data.pop("day_id"), program__owner=self.coach)
-            .select_related("program")
-            .first()
-        )
-        if day is None:
-            raise Http404
+        day = selectors.day_get_for(coach=self.coach, pk=data.pop("day_id"))
         prescription = services.prescription_add(
             coach=self.coach, day=day, exercise_id=data.pop("exercise"), data=data
         )
         return Response(
-            PrescriptionWriteSerializer(self.get_queryset().get(pk=prescription.pk)).data,
+            self._read(prescription),
             status=status.HTTP_201_CREATED,
         )
 
@@ -428,9 +407,11 @@ class PrescriptionViewSet(
         data = _item_data(dict(serializer.validated_data))
         data.pop("day_id", None)
         services.prescription_update(coach=self.coach, prescription=prescription, data=data)
-        return Response(
-            PrescriptionWriteSerializer(self.get_queryset().get(pk=prescription.pk)).data
-        )
+        return Response(self._read(prescription))
+
+    def _read(self, prescription: Prescription) -> dict[str, Any]:
+        fresh = selectors.prescription_get_for(coach=self.coach, pk=prescription.pk)
+        return PrescriptionWriteSerializer(fresh).data
 
     def perform_destroy(self, instance: Prescription) -> None:
         services.prescription_delete(coach=self.coach, prescription=instance)
@@ -456,16 +437,14 @@ class BlockViewSet(
     serializer_class = BlockWriteSerializer
     queryset = Block.objects.none()
 
-    def coach_queryset(self) -> QuerySet[Block]:
-        return Block.objects.filter(program__owner=self.coach).select_related("program")
+    def get_object(self) -> Block:
+        return selectors.block_get_for(coach=self.coach, pk=self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        program = Program.objects.filter(pk=data.pop("program_id"), owner=self.coach).first()
-        if program is None:
-            raise Http404
+        program = selectors.program_get_for(coach=self.coach, pk=data.pop("program_id"))
         block = services.block_create(coach=self.coach, program=program, data=data)
         return Response(BlockWriteSerializer(block).data, status=status.HTTP_201_CREATED)
 
@@ -522,13 +501,13 @@ class AssignmentViewSet(
     def coach_queryset(self) -> QuerySet[Assignment]:
         return selectors.assignment_list(coach=self.coach)
 
+    def get_object(self) -> Assignment:
+        return selectors.assignment_get_for(coach=self.coach, pk=self.kwargs["pk"])
+
     def _on(self, request: Request, assignment: Assignment) -> date:
         serializer = DateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return (
-            serializer.validated_data.get("on")
-            or datetime.now(ZoneInfo(assignment.client.time_zone)).date()
-        )
+        return serializer.validated_data.get("on") or assignment.client.local_today()
 
     @extend_schema(request=DateSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])

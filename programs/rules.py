@@ -42,7 +42,7 @@ class ProgramLayout:
 
     @classmethod
     def of(cls, program: Program) -> "ProgramLayout":
-        """Lay out a program loaded by selectors.program_full (no further queries)."""
+        """Lay out a program loaded by selectors.program_get_for(full=True) (no further queries)."""
         blocks: list[Block] = list(program.blocks.all())
         days = []
         for day in program.days.all():
@@ -227,7 +227,8 @@ RULES: list[Rule] = [
 
 
 def program_warnings(program: Program, rules: Iterable[Rule] = RULES) -> list[RuleWarning]:
-    """Every rule's warnings for a program loaded by selectors.program_full, by day."""
+    """Every rule's warnings, by day, for a program loaded with its structure
+    (selectors.program_get_for(full=True))."""
     layout = ProgramLayout.of(program)
     warnings = [warning for rule in rules for warning in rule.check(layout)]
     return sorted(warnings, key=lambda w: (w.day, w.rule))

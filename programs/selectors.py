@@ -1,9 +1,17 @@
-"""Reads of programs and assignments."""
+"""Reads of programs and assignments, and who may reach them.
 
-from django.db.models import Count, F, Prefetch, QuerySet
+A coach reaches their own templates, the copies made for their clients, and the shared starter
+templates (read-only); a day, block or prescription is reached through its program, an
+assignment through its client. Anything else is a 404, on the pages and in the API alike.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from coach.models import Client, Coach
-from programs.models import Assignment, Day, Prescription, Program
+from coach.selectors import get_in_scope
+from programs.models import Assignment, Block, Day, Prescription, Program
 
 # Long texts of a prescription's exercise and stage that no program page shows. Joined to every
 # prescription (a routine repeats its exercises hundreds of times) they would be read as often:
@@ -28,42 +36,89 @@ def _prescriptions() -> QuerySet[Prescription]:
     )
 
 
+def _days_with_prescriptions() -> QuerySet[Day]:
+    return Day.objects.prefetch_related(Prefetch("prescriptions", queryset=_prescriptions()))
+
+
 def program_list(*, coach: Coach, archived: bool = False) -> QuerySet[Program]:
-    """The coach's templates and the shared starters (or the coach's archived ones)."""
+    """The coach's templates and the shared starters (or the coach's archived ones), with their
+    number of days and how often this practice assigned each."""
     programs = Program.objects.visible_to(coach).templates()
-    programs = (
-        programs.filter(archived_at__isnull=False, owner=coach) if archived else programs.active()
-    )
+    if archived:
+        programs = programs.owned_by(coach).filter(archived_at__isnull=False)
+    else:
+        programs = programs.active()
     return programs.annotate(
         day_count=Count("days", distinct=True),
-        assignment_count=Count("assignments_from_template", distinct=True),
+        # Every practice assigns the starters: count this practice's clients only.
+        assignment_count=Count(
+            "assignments_from_template",
+            filter=Q(assignments_from_template__client__coach=coach),
+            distinct=True,
+        ),
     ).order_by(F("owner_id").asc(nulls_last=True), "name", "id")
 
 
-def program_full(*, coach: Coach, pk: int) -> Program:
-    """A program with blocks, days and prescriptions (exercise, stage, prerequisites) loaded.
+def program_get_for(*, coach: Coach, pk: int, full: bool = False, owned: bool = False) -> Program:
+    """A program the coach may reach; with `owned`, only one of their own (no starter).
 
-    The number of queries does not depend on the program's length. Raises Program.DoesNotExist
-    for anything outside the coach's practice (client copies included, through their client).
+    `full` loads blocks, days and prescriptions (exercise, stage, prerequisites) in a number of
+    queries that does not depend on the program's length, as the builder and the rules need.
+    Http404 for anything outside the coach's practice.
     """
-    return (
-        Program.objects.visible_to(coach)
-        .select_related("owner", "copied_from")
-        .prefetch_related(
-            "blocks",
-            Prefetch(
-                "days",
-                queryset=Day.objects.order_by("number").prefetch_related(
-                    Prefetch("prescriptions", queryset=_prescriptions())
-                ),
-            ),
+    programs = Program.objects.owned_by(coach) if owned else Program.objects.visible_to(coach)
+    programs = programs.select_related("owner", "copied_from")
+    if full:
+        programs = programs.prefetch_related(
+            "blocks", Prefetch("days", queryset=_days_with_prescriptions().order_by("number"))
         )
-        .get(pk=pk)
+    return get_in_scope(programs, pk=pk)
+
+
+def program_followers(*, program: Program) -> QuerySet[Assignment]:
+    """The assignments that follow a client's copy, by client name (none for a template)."""
+    return (
+        Assignment.objects.filter(program=program)
+        .select_related("client")
+        .order_by("client__name", "id")
     )
 
 
-def day_get(*, coach: Coach, pk: int) -> Day:
-    return Day.objects.select_related("program").get(pk=pk, program__owner=coach)
+def program_is_editable(*, coach: Coach, program: Program) -> bool:
+    """Whether the coach may change the program: one of their own templates, or a client copy no
+    other client shares. A starter is read-only (duplicate it to change it), and so is a copy
+    several clients share until the coach customises it for one of them."""
+    if program.owner_id != coach.pk:
+        return False
+    return program.is_template or program_followers(program=program).count() <= 1
+
+
+def day_get_for(*, coach: Coach, pk: int) -> Day:
+    """A day of a program the coach may reach, with its program and prescriptions; Http404
+    for any other."""
+    days = _days_with_prescriptions().filter(program__in=Program.objects.visible_to(coach))
+    return get_in_scope(days.select_related("program"), pk=pk)
+
+
+def day_list(*, coach: Coach, pks: Iterable[int]) -> QuerySet[Day]:
+    """Days of programs the coach may reach, by id, in program order, with prescriptions."""
+    return (
+        _days_with_prescriptions()
+        .filter(program__in=Program.objects.visible_to(coach), pk__in=list(pks))
+        .order_by("program", "number")
+    )
+
+
+def prescription_get_for(*, coach: Coach, pk: int) -> Prescription:
+    """An exercise on a day of a program the coach may reach; Http404 for any other."""
+    prescriptions = Prescription.objects.filter(day__program__in=Program.objects.visible_to(coach))
+    return get_in_scope(prescriptions.select_related("day__program", "exercise", "stage"), pk=pk)
+
+
+def block_get_for(*, coach: Coach, pk: int) -> Block:
+    """A block of a program the coach may reach; Http404 for any other."""
+    blocks = Block.objects.filter(program__in=Program.objects.visible_to(coach))
+    return get_in_scope(blocks.select_related("program"), pk=pk)
 
 
 def assignment_list(*, coach: Coach) -> QuerySet[Assignment]:
@@ -72,6 +127,11 @@ def assignment_list(*, coach: Coach) -> QuerySet[Assignment]:
         .select_related("client", "program", "template")
         .order_by("-starts_on", "-id")
     )
+
+
+def assignment_get_for(*, coach: Coach, pk: int) -> Assignment:
+    """An assignment of one of the coach's clients; Http404 for any other."""
+    return get_in_scope(assignment_list(coach=coach), pk=pk)
 
 
 def client_assignments(*, client: Client) -> QuerySet[Assignment]:

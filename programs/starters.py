@@ -54,7 +54,7 @@ def _plan(
         day.title, day.intensity = block[0], block[4]
         day.save(update_fields=["title", "intensity"])
         for item in block[5]:
-            services._starter_prescription(day=day, item=item)
+            services.starter_prescription_add(day=day, item=item)
     return program
 
 

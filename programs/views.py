@@ -1,6 +1,3 @@
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -8,30 +5,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from coach.errors import DomainError
+from coach.errors import DomainError, add_to_form
 from coach.models import Coach
 from coach.permissions import coach_required
 from programs import selectors, services
 from programs.forms import AssignForm, DateForm, GenerateForm, GenerateItemFormSet, ProgramForm
-from programs.models import Assignment, Day, Program
+from programs.models import Day, Program
 from programs.rules import program_warnings
 from programs.schedule import day_offset
 
 PROGRAMS_PER_PAGE = 20
-
-
-def _program_or_404(coach: Coach, pk: int) -> Program:
-    try:
-        return selectors.program_full(coach=coach, pk=pk)
-    except Program.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _own_program_or_404(coach: Coach, pk: int) -> Program:
-    program = _program_or_404(coach, pk)
-    if program.owner_id != coach.pk:
-        raise Http404
-    return program
 
 
 @coach_required
@@ -55,7 +38,7 @@ def program_create(request: HttpRequest, coach: Coach) -> HttpResponse:
         try:
             program = services.program_create(coach=coach, data=form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, f"“{program.name}” is ready. Add exercises to its days.")
             return redirect("program-builder", pk=program.pk)
@@ -64,13 +47,13 @@ def program_create(request: HttpRequest, coach: Coach) -> HttpResponse:
 
 @coach_required
 def program_edit(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    program = _own_program_or_404(coach, pk)
+    program = selectors.program_get_for(coach=coach, pk=pk, owned=True)
     form = ProgramForm(request.POST or None, initial=ProgramForm.initial_for(program))
     if request.method == "POST" and form.is_valid():
         try:
             services.program_update(coach=coach, program=program, data=form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, "The program was saved.")
             return redirect("program-builder", pk=program.pk)
@@ -98,7 +81,7 @@ def routine_generate(request: HttpRequest, coach: Coach) -> HttpResponse:
         try:
             program = services.routine_generate(coach=coach, items=chosen, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(
                 request, f"“{program.name}” has {program.length_days} days. Adjust any day below."
@@ -124,55 +107,52 @@ def _builder_context(program: Program) -> dict:
 
 @coach_required
 def program_builder(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    program = _program_or_404(coach, pk)
+    program = selectors.program_get_for(coach=coach, pk=pk, full=True)
     context = _builder_context(program)
-    followers = (
-        list(
-            Assignment.objects.select_related("client")
-            .filter(program=program)
-            .order_by("client__name")
-        )
-        if not program.is_template
-        else []
-    )
+    followers = [] if program.is_template else list(selectors.program_followers(program=program))
     context["followers"] = followers
     context["assignment"] = followers[0] if len(followers) == 1 else None
-    context["editable"] = program.owner_id == coach.pk and len(followers) <= 1
+    context["editable"] = selectors.program_is_editable(coach=coach, program=program)
     return render(request, "programs/builder.html", context)
 
 
 @coach_required
 def program_day_fragment(request: HttpRequest, coach: Coach, pk: int, day_pk: int) -> HttpResponse:
     """One day card of the builder, re-rendered after the page's script changed it."""
-    program = _program_or_404(coach, pk)
-    day = next((d for d in program.days.all() if d.pk == day_pk), None)
-    if day is None:
+    day = selectors.day_get_for(coach=coach, pk=day_pk)
+    if day.program_id != pk:
         raise Http404
+    program = day.program
     return render(
         request,
         "programs/_day.html",
-        {"program": program, "day": day, "editable": program.owner_id == coach.pk,
-         "intensities": Day.Intensity.choices},
-    )  # fmt: skip
+        {
+            "program": program,
+            "day": day,
+            "editable": selectors.program_is_editable(coach=coach, program=program),
+            "intensities": Day.Intensity.choices,
+        },
+    )
 
 
 @coach_required
 def program_warnings_fragment(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    program = _program_or_404(coach, pk)
+    program = selectors.program_get_for(coach=coach, pk=pk, full=True)
     return render(request, "programs/_warnings.html", {"warnings": program_warnings(program)})
 
 
 @require_POST
 @coach_required
 def program_duplicate(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    copy = services.program_duplicate(coach=coach, program=_program_or_404(coach, pk))
+    program = selectors.program_get_for(coach=coach, pk=pk)
+    copy = services.program_duplicate(coach=coach, program=program)
     messages.success(request, f"“{copy.name}” is a copy you can change freely.")
     return redirect("program-builder", pk=copy.pk)
 
 
 @coach_required
 def program_archive(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    program = _own_program_or_404(coach, pk)
+    program = selectors.program_get_for(coach=coach, pk=pk, owned=True)
     if request.method == "POST":
         services.program_archive(coach=coach, program=program)
         messages.success(
@@ -185,8 +165,8 @@ def program_archive(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse
 @require_POST
 @coach_required
 def program_restore(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    program = Program.objects.filter(pk=pk, owner=coach, is_template=True).first()
-    if program is None:
+    program = selectors.program_get_for(coach=coach, pk=pk, owned=True)
+    if not program.is_template:
         raise Http404
     services.program_restore(coach=coach, program=program)
     messages.success(request, f"“{program.name}” is back in your programs.")
@@ -195,7 +175,7 @@ def program_restore(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse
 
 @coach_required
 def program_assign(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    program = _program_or_404(coach, pk)
+    program = selectors.program_get_for(coach=coach, pk=pk)
     if not program.is_template:
         raise Http404
     form = AssignForm(request.POST or None, coach=coach)
@@ -208,7 +188,7 @@ def program_assign(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
                 starts_on=form.cleaned_data["starts_on"],
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_to_form(form, error)
         else:
             names = ", ".join(a.client.name for a in created)
             messages.success(request, f"“{program.name}” was assigned to {names}.")
@@ -218,12 +198,11 @@ def program_assign(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
 
 @coach_required
 def program_print(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    program = _program_or_404(coach, pk)
+    program = selectors.program_get_for(coach=coach, pk=pk, full=True)
+    # The sheet of one client following this copy names them; any other value is ignored.
     assignment = (
-        Assignment.objects.select_related("client")
-        .filter(program=program, pk=request.GET.get("assignment") or 0)
-        .first()
-        if not program.is_template and str(request.GET.get("assignment", "")).isdigit()
+        selectors.program_followers(program=program).filter(pk=request.GET["assignment"]).first()
+        if not program.is_template and request.GET.get("assignment", "").isdecimal()
         else None
     )
     return render(
@@ -233,22 +212,10 @@ def program_print(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     )
 
 
-def _assignment_or_404(coach: Coach, pk: int) -> Assignment:
-    assignment = (
-        Assignment.objects.for_coach(coach)
-        .select_related("client", "program")
-        .filter(pk=pk)
-        .first()
-    )
-    if assignment is None:
-        raise Http404
-    return assignment
-
-
 @require_POST
 @coach_required
 def assignment_action(request: HttpRequest, coach: Coach, pk: int, action: str) -> HttpResponse:
-    assignment = _assignment_or_404(coach, pk)
+    assignment = selectors.assignment_get_for(coach=coach, pk=pk)
     if action == "customise":
         program = services.assignment_customise(coach=coach, assignment=assignment)
         messages.success(
@@ -257,9 +224,9 @@ def assignment_action(request: HttpRequest, coach: Coach, pk: int, action: str) 
         )
         return redirect("program-builder", pk=program.pk)
     form = DateForm(request.POST)
-    on = (form.cleaned_data.get("on") if form.is_valid() else None) or datetime.now(
-        ZoneInfo(assignment.client.time_zone)
-    ).date()
+    on = (
+        form.cleaned_data.get("on") if form.is_valid() else None
+    ) or assignment.client.local_today()
     handlers = {
         "pause": (services.assignment_pause, "paused"),
         "resume": (services.assignment_resume, "resumed; the remaining days moved later"),

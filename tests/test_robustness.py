@@ -392,7 +392,7 @@ def test_program_pages_do_not_load_long_exercise_texts_once_per_day(coach_client
         coach=coach, name="Long", items=[{"exercise": wordy.pk}], length_days=366
     )
 
-    loaded = selectors.program_full(coach=coach, pk=program.pk)
+    loaded = selectors.program_get_for(coach=coach, pk=program.pk, full=True)
     exercise = loaded.days.all()[365].prescriptions.all()[0].exercise
 
     assert {"summary", "instructions"} <= exercise.get_deferred_fields()

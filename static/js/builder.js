@@ -167,7 +167,7 @@
         list.hidden = true;
         return;
       }
-      const data = await api("GET", "/api/v1/exercises/?q=" + encodeURIComponent(query));
+      const data = await api("GET", "/api/v1/exercises/?search=" + encodeURIComponent(query));
       list.innerHTML = "";
       data.results.slice(0, 8).forEach(function (exercise) {
         const item = document.createElement("li");

@@ -7,10 +7,11 @@ from django.core.management import call_command
 
 from exercises.models import LOAD_PAIRS, Equipment, Exercise, Region, Stage
 from exercises.seed_data import LIBRARY
-from exercises.services import library_seed
+from exercises.services import STAGE_DEFAULTS, library_entries, library_seed
 
 pytestmark = pytest.mark.django_db
 
+ENTRIES = library_entries()
 SEED_SLUGS = {entry["slug"] for entry in LIBRARY}
 # Every movement the issue names, by the slug the seed gives it.
 NAMED_MOVEMENTS = {
@@ -109,7 +110,7 @@ def test_every_seeded_exercise_is_valid_and_described(seeded):
 
 
 def test_every_ladder_is_ordered_one_to_n(seeded):
-    for entry in LIBRARY:
+    for entry in ENTRIES:
         stages = ladder(entry["slug"])
         assert [s.order for s in stages] == list(range(1, len(entry["stages"]) + 1))
         assert [s.name for s in stages] == [s["name"] for s in entry["stages"]]
@@ -127,17 +128,17 @@ def test_every_load_band_is_consistent(seeded):
 
 
 def test_every_neighbour_in_the_seed_resolves():
-    for entry in LIBRARY:
+    for entry in ENTRIES:
         for key in ("prerequisites", "progressions", "regressions"):
-            unknown = set(entry.get(key, [])) - SEED_SLUGS
+            unknown = set(entry[key]) - SEED_SLUGS
             assert not unknown, f"{entry['slug']}.{key}: {unknown}"
-            assert entry["slug"] not in entry.get(key, [])
+            assert entry["slug"] not in entry[key]
 
 
 def test_prerequisites_are_stored_as_stated(seeded):
-    for entry in LIBRARY:
+    for entry in ENTRIES:
         stored = set(shared(entry["slug"]).prerequisites.values_list("slug", flat=True))
-        assert stored == set(entry.get("prerequisites", [])), entry["slug"]
+        assert stored == set(entry["prerequisites"]), entry["slug"]
 
 
 def test_hip_hinge_and_deadlift_come_before_the_single_leg_deadlift(seeded):
@@ -156,10 +157,10 @@ def test_regressions_and_progressions_mirror_each_other(seeded):
     deadlift = shared("deadlift")
     assert shared("single-leg-deadlift") in deadlift.progressions.all()
     assert shared("hip-hinge") in deadlift.regressions.all()
-    for entry in LIBRARY:
+    for entry in ENTRIES:
         exercise = shared(entry["slug"])
         regressions = set(exercise.regressions.values_list("slug", flat=True))
-        assert set(entry.get("regressions", [])) <= regressions, entry["slug"]
+        assert set(entry["regressions"]) <= regressions, entry["slug"]
 
 
 def test_single_leg_deadlift_ladder_and_load_bands(seeded):
@@ -232,3 +233,76 @@ def test_criteria_on_every_rung_but_the_last(seeded):
             assert 0 <= gap <= 100
         assert not top.has_criteria, top
         assert top.criteria_note, top
+
+
+# The seed lists only what each exercise and stage has; the rest is filled in by code.
+
+
+def test_seed_entries_leave_out_what_the_defaults_cover():
+    for entry in LIBRARY:
+        assert "video_url" not in entry, entry["slug"]
+        for stage in entry.get("stages", []):
+            assert None not in stage.values(), (entry["slug"], stage["name"])
+
+
+def test_filled_in_entries_carry_the_defaults_and_keep_what_is_stated():
+    by_slug = {entry["slug"]: entry for entry in ENTRIES}
+    hinge = by_slug["hip-hinge"]
+    assert (hinge["video_url"], hinge["equipment"], hinge["stages"]) == ("", [], [])
+    assert hinge["prerequisites"] == []
+    assert hinge["progressions"] == ["deadlift", "single-leg-hinge-and-lift", "kettlebell-swing"]
+
+    supported, loaded, free = by_slug["single-leg-deadlift"]["stages"]
+    assert supported["support"] == "handrail"
+    assert supported["hold_seconds"] is None
+    assert supported["load_unit"] == ""
+    assert (supported["load_min"], supported["load_max"]) == (None, None)
+    assert (supported["criteria_sessions"], supported["criteria_min_form"]) == (3, 4)
+    assert supported["criteria_min_hold_seconds"] is None
+    assert (loaded["load_min_male"], loaded["load_max_male"]) == (35, 45)
+    assert (free["support"], free["load_unit"], free["load_min"]) == ("", "lb", None)
+    assert free["criteria_sessions"] is None
+    assert free["criteria_note"]
+    assert set(free) == {"name", *STAGE_DEFAULTS}
+
+
+# An exercise and its stages stating only what they must.
+MINIMAL = {
+    "slug": "calf-raise",
+    "name": "Calf raise",
+    "summary": "Rise onto the toes.",
+    "instructions": ["Rise.", "Lower."],
+    "cues": ["Tall"],
+    "laterality": "bilateral",
+    "measurement": "reps",
+    "category": "strength",
+    "regions": ["calves"],
+    "stages": [{"name": "Two legs", "sets": 2, "criteria": {"sessions": 2}}, {"name": "One"}],
+}
+
+
+def test_a_minimal_entry_seeds_with_empty_defaults():
+    library_seed([MINIMAL])
+
+    # then
+    exercise = shared("calf-raise")
+    assert (exercise.video_url, exercise.breathing, exercise.faults) == ("", "", [])
+    assert not exercise.equipment.exists()
+    assert not exercise.prerequisites.exists()
+    assert not exercise.progressions.exists()
+    first, last = ladder("calf-raise")
+    assert (first.sets, first.criteria_sessions, first.criteria_min_form) == (2, 2, None)
+    assert (first.support, first.load_unit, first.criteria_note) == ("", "", "")
+    assert first.load_min is None
+    assert (last.sets, last.has_criteria) == (None, False)
+
+
+@pytest.mark.parametrize(
+    "typo",
+    [{"vidoe_url": ""}, {"stages": [{"name": "One", "hold_second": 30}]}],
+    ids=["exercise", "stage"],
+)
+def test_a_misspelt_key_in_the_seed_is_refused_not_defaulted(typo):
+    with pytest.raises(ValueError, match="Unknown keys"):
+        library_seed([{**MINIMAL, **typo}])
+    assert not Exercise.objects.exists()

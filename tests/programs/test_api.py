@@ -313,12 +313,16 @@ def test_a_starter_is_read_only(api, coach, starter):
     )
     starter.refresh_from_db()
     assert starter.archived_at is None
-    # Its days and exercises are not the coach's to change either.
+    # Its days and exercises are not the coach's to change either: shared, so seen, not changed.
     first = starter.days.get(number=1)
-    assert patch(api, url(DAYS, first.pk), {"title": "X"}).status_code == 404
     prescription = first.prescriptions.get()
-    assert patch(api, url(PRESCRIPTIONS, prescription.pk), {"sets": 9}).status_code == 404
+    assert patch(api, url(DAYS, first.pk), {"title": "X"}).status_code == 403
+    assert patch(api, url(PRESCRIPTIONS, prescription.pk), {"sets": 9}).status_code == 403
+    assert api.get(url(DAYS, first.pk)).status_code == 200
     assert api.get(url(PROGRAMS, starter.pk)).status_code == 200
+    first.refresh_from_db()
+    prescription.refresh_from_db()
+    assert (first.title, prescription.sets) != ("X", 9)
 
 
 def test_archive(api, coach):

@@ -22,7 +22,7 @@ def library(db):
 
 
 def warnings_of(program: Program, code: str) -> list[RuleWarning]:
-    full = selectors.program_full(coach=program.owner, pk=program.pk)  # type: ignore[arg-type]
+    full = selectors.program_get_for(coach=program.owner, pk=program.pk, full=True)  # type: ignore[arg-type]
     return [w for w in program_warnings(full) if w.rule == code]
 
 
@@ -302,7 +302,7 @@ def test_warnings_are_ordered_by_day(coach):
         set_day(coach, program, number, intensity=HIGH)
 
     warnings = warnings_of(program, "bilateral_48h") + warnings_of(program, "prerequisites_first")
-    full = selectors.program_full(coach=coach, pk=program.pk)
+    full = selectors.program_get_for(coach=coach, pk=program.pk, full=True)
     assert [(w.day, w.rule) for w in program_warnings(full)] == sorted(
         (w.day, w.rule) for w in warnings
     )

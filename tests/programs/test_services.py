@@ -573,7 +573,7 @@ def test_generate_refuses_bad_input_and_creates_nothing(coach, library, kwargs, 
 
 
 def _payload(program: Program) -> list[dict]:
-    full = selectors.program_full(coach=program.owner, pk=program.pk)  # type: ignore[arg-type]
+    full = selectors.program_get_for(coach=program.owner, pk=program.pk, full=True)  # type: ignore[arg-type]
     return [
         {
             "number": d.number,

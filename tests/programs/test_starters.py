@@ -116,7 +116,7 @@ def test_runners_block_goes_stability_strength_deload_speed_with_two_unilateral_
     assert blocks[-1].end == 8
     assert all(a.end + 1 == b.start for a, b in pairwise(blocks))
 
-    full = selectors.program_full(coach=coach, pk=program.pk)
+    full = selectors.program_get_for(coach=coach, pk=program.pk, full=True)
     sessions: dict[int, int] = {}
     for day in full.days.all():
         if any(p.exercise.laterality == "unilateral" for p in day.prescriptions.all()):
@@ -152,5 +152,5 @@ def test_posterior_chain_session_has_the_four_movements(starters):
 
 @pytest.mark.parametrize("name", sorted(NAMES))
 def test_every_starter_breaks_no_rule(starters, coach, name):
-    full = selectors.program_full(coach=coach, pk=starters[name].pk)
+    full = selectors.program_get_for(coach=coach, pk=starters[name].pk, full=True)
     assert program_warnings(full) == []

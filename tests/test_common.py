@@ -1,0 +1,164 @@
+"""The shared mechanics of the services: `model_update` and turning a model's validation error
+into a `DomainError`."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from coach.common import model_update
+from coach.errors import DomainError, NotAllowed
+from coach.models import Client, Coach
+from tests.coach.factories import ClientFactory, CoachFactory
+
+EDITABLE = ["name", "email", "notes"]
+
+
+# --- model_update ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_model_update_writes_the_listed_fields_present_in_data_and_nothing_else():
+    client = ClientFactory.create(name="Ann Lee", notes="Knee", email="ann@example.org")
+
+    updated, changed = model_update(
+        instance=client,
+        fields=EDITABLE,
+        data={"name": "Ann Leigh", "time_zone": "Asia/Tokyo", "archived_at": datetime.now(UTC)},
+    )
+
+    assert (updated, changed) == (client, True)
+    stored = Client.objects.get(pk=client.pk)
+    assert stored.name == "Ann Leigh"
+    # Not listed: ignored, however the caller's data came in.
+    assert stored.time_zone == "Europe/London"
+    assert stored.archived_at is None
+    # Listed but absent from data: kept.
+    assert (stored.notes, stored.email) == ("Knee", "ann@example.org")
+
+
+@pytest.mark.django_db
+def test_model_update_saves_only_what_changed_with_the_timestamp(time_machine):
+    time_machine.move_to(datetime(2027, 1, 1, 9, 0, tzinfo=UTC), tick=False)
+    client = ClientFactory.create(name="Ann Lee", notes="Knee")
+    # Another request changed the notes meanwhile; this copy of the row does not know.
+    Client.objects.filter(pk=client.pk).update(notes="Knee and hip")
+    time_machine.move_to(datetime(2027, 1, 2, 9, 0, tzinfo=UTC), tick=False)
+
+    model_update(instance=client, fields=EDITABLE, data={"name": "Ann Leigh", "notes": "Knee"})
+
+    stored = Client.objects.get(pk=client.pk)
+    assert stored.name == "Ann Leigh"
+    assert stored.notes == "Knee and hip"  # unchanged here, so not written back
+    assert stored.updated_at == datetime(2027, 1, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+def test_model_update_runs_the_models_clean_before_saving():
+    client = ClientFactory.create(email="ann@example.org")
+
+    model_update(instance=client, fields=EDITABLE, data={"email": "Ann.Lee@Example.org"})
+
+    # Client.clean() stores e-mail addresses in lower case.
+    assert Client.objects.get(pk=client.pk).email == "ann.lee@example.org"
+
+
+@pytest.mark.django_db
+def test_model_update_without_a_change_touches_nothing(django_assert_num_queries):
+    client = ClientFactory.create(name="Ann Lee", notes="Knee")
+    updated_at = client.updated_at
+
+    with django_assert_num_queries(0):
+        _, changed = model_update(
+            instance=client, fields=EDITABLE, data={"name": "Ann Lee", "notes": "Knee"}
+        )
+
+    assert changed is False
+    assert Client.objects.get(pk=client.pk).updated_at == updated_at
+
+
+@pytest.mark.django_db
+def test_model_update_saves_a_model_without_a_timestamp():
+    coach = CoachFactory.create(practice_name="Strong legs")
+
+    _, changed = model_update(
+        instance=coach, fields=["practice_name"], data={"practice_name": "One leg at a time"}
+    )
+
+    assert changed is True
+    assert Coach.objects.get(pk=coach.pk).practice_name == "One leg at a time"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"name": "x" * 151}, "name", "Ensure this value has at most 150 characters (it has 151)."),
+        ({"email": "not an address"}, "email", "Enter a valid email address."),
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "Value 'Mars/Olympus' is not a valid choice."),
+    ],
+)
+def test_model_update_refuses_invalid_values_and_saves_nothing(data, field, message):
+    client = ClientFactory.create(name="Ann Lee", email="ann@example.org")
+
+    with pytest.raises(DomainError) as caught:
+        model_update(
+            instance=client, fields=["name", "email", "time_zone"], data={"notes": "-", **data}
+        )
+
+    assert (caught.value.field, caught.value.message) == (field, message)
+    stored = Client.objects.get(pk=client.pk)
+    assert (stored.name, stored.email, stored.time_zone) == (
+        "Ann Lee",
+        "ann@example.org",
+        "Europe/London",
+    )
+
+
+@pytest.mark.django_db
+def test_model_update_without_saving_only_sets(django_assert_num_queries):
+    client = ClientFactory.create(name="Ann Lee")
+
+    with django_assert_num_queries(0):
+        _, changed = model_update(
+            instance=client, fields=EDITABLE, data={"name": "x" * 151}, save=False
+        )
+
+    # Neither validated nor saved: the caller does both, with its own rules.
+    assert changed is True
+    assert client.name == "x" * 151
+    assert Client.objects.get(pk=client.pk).name == "Ann Lee"
+
+
+# --- DomainError.from_validation_error ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("error", "prefix", "field", "message"),
+    [
+        (
+            ValidationError({"name": ["Too long.", "Odd."], "email": ["Bad."]}),
+            "",
+            "name",
+            "Too long.",
+        ),
+        (ValidationError({"name": ["Too long."]}), "stages.0.", "stages.0.name", "Too long."),
+        (ValidationError({NON_FIELD_ERRORS: ["Clash."]}), "", None, "Clash."),
+        (ValidationError({NON_FIELD_ERRORS: ["Clash."]}), "stages.2.", "stages.2", "Clash."),
+        (ValidationError("Broken."), "", None, "Broken."),
+        (ValidationError(["Broken.", "Twice."]), "stages.1.", "stages.1", "Broken."),
+    ],
+)
+def test_from_validation_error_keeps_the_first_message_on_its_input(error, prefix, field, message):
+    domain_error = DomainError.from_validation_error(error, prefix=prefix)
+
+    assert type(domain_error) is DomainError
+    assert (domain_error.field, domain_error.message) == (field, message)
+    assert domain_error.as_field_errors() == {field or "non_field_errors": [message]}
+
+
+def test_from_validation_error_makes_the_class_it_is_called_on():
+    error = NotAllowed.from_validation_error(ValidationError("No."))
+
+    assert isinstance(error, NotAllowed)
+    assert error.code == "permission_denied"
