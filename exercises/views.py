@@ -31,15 +31,12 @@ def exercise_list(request: HttpRequest, coach: Coach) -> HttpResponse:
     filters = ExerciseFilter(request.GET, queryset=selectors.exercise_list(coach=coach))
     exercises = filters.qs if filters.is_valid() else selectors.exercise_list(coach=coach).none()
     page = Paginator(exercises, EXERCISES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "exercises/list.html",
         {
             "filters": filters,
             "page": page,
-            "querystring": query.urlencode(),
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
         },
     )
