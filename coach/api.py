@@ -1,6 +1,5 @@
 """The clients resource of the REST API."""
 
-import zoneinfo
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coach import selectors, services
-from coach.models import MAX_ID, Client, Coach
+from coach.models import MAX_ID, TIME_ZONES, Client, Coach
 
 
 def id_field(**kwargs: Any) -> serializers.IntegerField:
@@ -78,7 +77,7 @@ class ClientSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
     def validate_time_zone(self, value: str) -> str:
-        if value not in zoneinfo.available_timezones():
+        if value not in TIME_ZONES:
             raise serializers.ValidationError("Use an IANA time zone name, such as Europe/Paris.")
         return value
 

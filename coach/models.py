@@ -67,6 +67,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name.split(" ")[0] if self.name else self.email
 
 
+def time_zone_label(name: str) -> str:
+    """How a time zone reads on pages: "America/New York"."""
+    return name.replace("_", " ")
+
+
 class Coach(models.Model):
     """The owner of a practice: their clients, exercises and programs belong to them."""
 
@@ -78,8 +83,14 @@ class Coach(models.Model):
         return self.practice_name or str(self.user)
 
 
+# The IANA names are read from the time-zone database on disk: hundreds of files, too slow to
+# scan per row or per validation. They are read once per process.
+TIME_ZONES: frozenset[str] = frozenset(zoneinfo.available_timezones())
+_TIME_ZONE_CHOICES = [(name, time_zone_label(name)) for name in sorted(TIME_ZONES)]
+
+
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return _TIME_ZONE_CHOICES
 
 
 class ClientQuerySet(models.QuerySet["Client"]):
@@ -133,7 +144,7 @@ class Client(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.time_zone not in zoneinfo.available_timezones():
+        if self.time_zone not in TIME_ZONES:
             raise ValidationError({"time_zone": "Choose a time zone from the list."})
         self.email = self.email.strip().lower()
 
@@ -144,6 +155,10 @@ class Client(models.Model):
     @property
     def has_login(self) -> bool:
         return self.user_id is not None
+
+    def get_time_zone_display(self) -> str:
+        # Django's own display method builds a dict of every choice on each call.
+        return time_zone_label(self.time_zone)
 
     def local_today(self, now: datetime | None = None) -> date:
         """The client's calendar date at `now` (the current instant by default), in their own

@@ -1,0 +1,32 @@
+"""The coach's dashboard and client page, as the coach reads them."""
+
+import pytest
+
+from tests.coach.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_time_zones_read_with_spaces_on_the_dashboard_and_client_page(coach, coach_client) -> None:
+    person = ClientFactory.create(
+        coach=coach, name="Nia", time_zone="America/Argentina/Buenos_Aires"
+    )
+
+    dashboard = coach_client.get("/dashboard/").content.decode()
+    detail = coach_client.get(f"/clients/{person.pk}/").content.decode()
+
+    assert "America/Argentina/Buenos Aires" in dashboard
+    assert "America/Argentina/Buenos Aires" in detail
+    assert "Buenos_Aires" not in dashboard
+
+
+def test_dashboard_query_count_does_not_grow_with_clients(
+    coach, coach_client, django_assert_max_num_queries
+) -> None:
+    ClientFactory.create_batch(3, coach=coach)
+    with django_assert_max_num_queries(20) as few:
+        coach_client.get("/dashboard/")
+    ClientFactory.create_batch(30, coach=coach)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = coach_client.get("/dashboard/").content.decode()
+    assert "Page 1 of 2" in page
