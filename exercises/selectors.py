@@ -13,7 +13,8 @@ def _with_details(exercises: ExerciseQuerySet, *, coach: Coach) -> ExerciseQuery
     """Tags, the stage ladder in order, and prerequisites and neighbours limited to what the
     coach may see: a copy another coach made of a shared exercise is linked to that exercise's
     neighbours, but is theirs alone."""
-    visible = Exercise.objects.visible_to(coach).order_by("name", "id")
+    # Neighbours are shown as links or ids (slugs in an export): their long texts stay unread.
+    visible = Exercise.objects.visible_to(coach).only("id", "name", "slug").order_by("name", "id")
     return exercises.prefetch_related(
         "regions",
         "equipment",
@@ -22,14 +23,15 @@ def _with_details(exercises: ExerciseQuerySet, *, coach: Coach) -> ExerciseQuery
     )
 
 
-def exercise_list(*, coach: Coach) -> QuerySet[Exercise]:
-    """Everything the coach may see in the library (shared + own), ready for a list page."""
-    return (
-        _with_details(Exercise.objects.visible_to(coach), coach=coach)
-        .select_related("owner")
-        .annotate(stage_count=Count("stages", distinct=True))
-        .order_by("name", "id")
+def exercise_list(*, coach: Coach, details: bool = True) -> QuerySet[Exercise]:
+    """Everything the coach may see in the library (shared + own), ready for a list: with
+    `details`, each with its ladder and neighbours (the API); without, its regions alone (the
+    library page shows no more)."""
+    exercises = Exercise.objects.visible_to(coach)
+    exercises = (
+        _with_details(exercises, coach=coach) if details else exercises.prefetch_related("regions")
     )
+    return exercises.annotate(stage_count=Count("stages", distinct=True)).order_by("name", "id")
 
 
 def exercise_get_for(*, coach: Coach, pk: int, owned: bool = False) -> Exercise:

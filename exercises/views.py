@@ -28,8 +28,9 @@ EXERCISES_PER_PAGE = 20
 
 @coach_required
 def exercise_list(request: HttpRequest, coach: Coach) -> HttpResponse:
-    filters = ExerciseFilter(request.GET, queryset=selectors.exercise_list(coach=coach))
-    exercises = filters.qs if filters.is_valid() else selectors.exercise_list(coach=coach).none()
+    library = selectors.exercise_list(coach=coach, details=False)
+    filters = ExerciseFilter(request.GET, queryset=library)
+    exercises = filters.qs if filters.is_valid() else library.none()
     page = Paginator(exercises, EXERCISES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
