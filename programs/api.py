@@ -477,6 +477,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "status",
             "paused_on",
             "shift_days",
+            "pauses",
             "first_day",
             "last_day",
             "ended_on",

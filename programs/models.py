@@ -285,8 +285,12 @@ class Assignment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     paused_on = models.DateField(null=True, blank=True)
     shift_days = models.PositiveIntegerField(
-        default=0, help_text="Days the schedule moved later because of pauses."
+        default=0, help_text="Days the schedule moved later because of pauses, in all."
     )
+    # Closed pauses, oldest first: {"from": "YYYY-MM-DD", "until": "YYYY-MM-DD", "shift": N}.
+    # Each moves the days due on or after its start N days later, so a day that has passed
+    # keeps its date (and its logs) whatever pauses come after it.
+    pauses = models.JSONField(default=list, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -307,10 +311,23 @@ class Assignment(models.Model):
         return f"{self.program} for {self.client}"
 
     @property
+    def pause_windows(self) -> list[tuple[date, int]]:
+        """(first date with no day, days moved) of each closed pause, oldest first."""
+        return [(date.fromisoformat(p["from"]), int(p["shift"])) for p in self.pauses]
+
+    def date_of(self, offset: int) -> date:
+        """The calendar date of the program's day `offset` (0-based), after pauses."""
+        on = self.starts_on + timedelta(days=offset)
+        for start, shift in self.pause_windows:
+            if on >= start:
+                on += timedelta(days=shift)
+        return on
+
+    @property
     def first_day(self) -> date:
-        """The calendar date of the program's day offset 0, after pauses."""
-        return self.starts_on + timedelta(days=self.shift_days)
+        """The calendar date of the program's first day, after pauses."""
+        return self.date_of(0)
 
     @property
     def last_day(self) -> date:
-        return self.first_day + timedelta(days=self.program.total_days - 1)
+        return self.date_of(self.program.total_days - 1)

@@ -28,8 +28,8 @@ def day_at(*, program: Program, start: date, offset: int) -> dict[str, int]:
 
 
 def day_date(*, assignment: Assignment, day: Day) -> date:
-    return assignment.first_day + timedelta(
-        days=day_offset(program=assignment.program, day=day, start=assignment.starts_on)
+    return assignment.date_of(
+        day_offset(program=assignment.program, day=day, start=assignment.starts_on)
     )
 
 
@@ -45,8 +45,18 @@ def pause_shift(*, program: Program, paused_days: int) -> int:
 
 
 def offset_on(*, assignment: Assignment, on: date) -> int | None:
-    """The program offset (0-based) that falls on a date, or None outside the program."""
-    offset = (on - assignment.first_day).days
+    """The program offset (0-based) that falls on a date, or None: outside the program, within
+    a pause, or on and after the day a still-paused assignment was paused."""
+    if assignment.paused_on is not None and on >= assignment.paused_on:
+        return None
+    moved = 0
+    for start, shift in assignment.pause_windows:
+        if on < start:
+            break
+        if on < start + timedelta(days=shift):
+            return None
+        moved += shift
+    offset = (on - assignment.starts_on).days - moved
     if offset < 0 or offset >= assignment.program.total_days:
         return None
     return offset

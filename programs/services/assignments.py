@@ -2,7 +2,7 @@
 completion."""
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 
@@ -90,27 +90,35 @@ def assignment_pause(*, coach: Coach, assignment: Assignment, on: date) -> Assig
 
 @transaction.atomic
 def assignment_resume(*, coach: Coach, assignment: Assignment, on: date) -> Assignment:
-    """Resume on `on`: the remaining days move later by the time paused."""
+    """Resume on `on`: the days still ahead move later by the time paused (whole weeks for a
+    plan, so sessions keep their weekdays); the days before the pause keep their dates."""
     _require_assignment_coach(coach, assignment)
     if assignment.status != Assignment.Status.PAUSED or assignment.paused_on is None:
         raise DomainError("Only a paused assignment can be resumed.", field="status")
     if on < assignment.paused_on:
         raise DomainError("Resume on or after the day it was paused.", field="on")
-    paused_from = max(assignment.paused_on, assignment.first_day)
+    # The pause takes effect from the first day still due: not before the program starts, nor
+    # inside the window of an earlier pause.
+    windows_end = [start + timedelta(days=shift) for start, shift in assignment.pause_windows]
+    paused_from = max([assignment.paused_on, assignment.first_day, *windows_end])
     paused_days = max((on - paused_from).days, 0)
-    shift_days = assignment.shift_days + pause_shift(
-        program=assignment.program, paused_days=paused_days
-    )
+    shift = pause_shift(program=assignment.program, paused_days=paused_days)
+    shift_days = assignment.shift_days + shift
     _check_in_calendar(
         starts_on=assignment.starts_on,
         shift_days=shift_days,
         program=assignment.program,
         field="on",
     )
+    if shift:
+        assignment.pauses = [
+            *assignment.pauses,
+            {"from": paused_from.isoformat(), "until": on.isoformat(), "shift": shift},
+        ]
     assignment.shift_days = shift_days
     assignment.status = Assignment.Status.ACTIVE
     assignment.paused_on = None
-    assignment.save(update_fields=["status", "paused_on", "shift_days", "updated_at"])
+    assignment.save(update_fields=["status", "paused_on", "shift_days", "pauses", "updated_at"])
     return assignment
 
 
@@ -138,6 +146,7 @@ def assignments_complete_due(*, now: datetime) -> int:
             "id",
             "starts_on",
             "shift_days",
+            "pauses",
             "program__kind",
             "program__length_days",
             "program__weeks",

@@ -171,6 +171,45 @@ def test_paused_plan_moves_by_a_whole_week_and_keeps_weekdays(coach):
 
     assert assignment.shift_days == 7
     after = dates_by_number(assignment)
-    assert all(after[n] == before[n] + timedelta(days=7) for n in before)
+    paused_on = date(2027, 2, 3)
+    # The Monday session before the pause keeps its date; the rest move a whole week.
+    assert all(after[n] == before[n] for n in before if before[n] < paused_on)
+    assert all(
+        after[n] == before[n] + timedelta(days=7) for n in before if before[n] >= paused_on
+    )
     assert all(after[n].weekday() == before[n].weekday() for n in before)
     assert assignment.last_day == date(2027, 2, 21)
+
+
+def test_a_pause_never_moves_days_that_have_passed(coach):
+    # given a 10-day routine paused twice
+    template = routine(coach, length_days=10)
+    (assignment,) = assign(coach, template, starts_on=date(2027, 3, 1))
+    services.assignment_pause(coach=coach, assignment=assignment, on=date(2027, 3, 3))
+    services.assignment_resume(coach=coach, assignment=assignment, on=date(2027, 3, 5))
+    services.assignment_pause(coach=coach, assignment=assignment, on=date(2027, 3, 7))
+    services.assignment_resume(coach=coach, assignment=assignment, on=date(2027, 3, 8))
+    assignment.refresh_from_db()
+
+    dates = dates_by_number(assignment)
+    # then days 1-2 keep 1-2 March, days 3-4 moved two days, days 5 on moved three days
+    assert [dates[n] for n in (1, 2)] == [date(2027, 3, 1), date(2027, 3, 2)]
+    assert [dates[n] for n in (3, 4)] == [date(2027, 3, 5), date(2027, 3, 6)]
+    assert dates[5] == date(2027, 3, 8)
+    assert assignment.last_day == date(2027, 3, 13)
+    # and the paused dates have no day, the others the day that falls on them
+    on = {d: schedule.offset_on(assignment=assignment, on=d) for d in dates.values()}
+    assert all(on[dates[n]] == n - 1 for n in dates)
+    for paused in (date(2027, 3, 3), date(2027, 3, 4), date(2027, 3, 7)):
+        assert schedule.offset_on(assignment=assignment, on=paused) is None
+    assert len(assignment.pauses) == 2
+
+
+def test_while_paused_no_day_is_due_from_the_pause_on(coach):
+    template = routine(coach, length_days=10)
+    (assignment,) = assign(coach, template, starts_on=date(2027, 3, 1))
+    services.assignment_pause(coach=coach, assignment=assignment, on=date(2027, 3, 4))
+
+    assert schedule.offset_on(assignment=assignment, on=date(2027, 3, 3)) == 2
+    assert schedule.offset_on(assignment=assignment, on=date(2027, 3, 4)) is None
+    assert schedule.offset_on(assignment=assignment, on=date(2027, 3, 9)) is None
