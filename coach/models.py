@@ -126,6 +126,11 @@ class Client(models.Model):
         help_text="Optional; chooses the load band of stages that differ for women and men.",
     )
     notes = models.TextField(blank=True)
+    prefers_kg = models.BooleanField(
+        "show loads in kg too",
+        default=False,
+        help_text="Loads are shown as the stage states them (lb in the shared library).",
+    )
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -45,9 +45,12 @@ def dose(item: Dosed, exercise: Exercise | None = None) -> str:
     if hold:
         parts.append(f"hold {hold} s{'' if reps else per_side}")
     text = ", ".join(parts)
+    # A client's resolved dose carries its load as text (a stage's band for their sex).
+    amount = getattr(item, "load_text", None)
     load = getattr(item, "load", None)
-    if load is not None:
+    if amount is None and load is not None:
         amount = _amount(load, getattr(item, "load_unit", ""))
+    if amount:
         text = f"{text} @ {amount}" if text else amount
     if item.rest_seconds:
         text = f"{text}, rest {item.rest_seconds} s" if text else f"rest {item.rest_seconds} s"

@@ -1,0 +1,338 @@
+"""Writes of a client's training: stages moved by the coach, readiness, session and set logs."""
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from coach.common import model_update
+from coach.errors import DomainError
+from coach.models import Client, User
+from exercises.models import Exercise, Stage
+from programs.models import Assignment, Prescription
+from programs.schedule import day_at, offset_on
+from training.doses import dose_resolve
+from training.models import ClientStage, SessionLog, SetLog, StageChange
+from training.selectors import stages_of
+
+SESSION_FIELDS = ("status", "skip_reason", "effort", "note", "video_url")
+SET_FIELDS = ("reps", "hold_seconds", "load", "load_unit", "support", "rpe", "form", "note")
+
+
+# --- stages --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def client_stage_set(
+    *, by: User | None, client: Client, exercise: Exercise, stage: Stage, reason: str = ""
+) -> ClientStage:
+    """Put the client on a rung of the exercise's ladder, with a row of history. `by` is the
+    coach (None only when the system sets the first rung)."""
+    if stage.exercise_id != exercise.pk:
+        raise DomainError("Choose a stage of this exercise.", field="stage")
+    row = (
+        ClientStage.objects.select_for_update()
+        .filter(client=client, exercise=exercise)
+        .select_related("stage")
+        .first()
+    )
+    from_stage = (
+        row.stage if row else stages_of(client=client, exercise_ids={exercise.pk}).get(exercise.pk)
+    )
+    if row is None:
+        row = ClientStage(client=client, exercise=exercise, stage=stage)
+    elif row.stage_id == stage.pk:
+        return row
+    row.stage = stage
+    row.ready_since = None
+    row.ready_evidence = []
+    row.save()
+    StageChange.objects.create(
+        client=client,
+        exercise=exercise,
+        from_stage=from_stage if from_stage and from_stage.pk != stage.pk else None,
+        to_stage=stage,
+        changed_by=by,
+        reason=reason[:300],
+    )
+    return row
+
+
+def client_stage_step(
+    *, by: User, client: Client, exercise: Exercise, up: bool, reason: str = ""
+) -> ClientStage:
+    """Move the client one rung up (or down) the exercise's ladder."""
+    ladder = list(exercise.stages.order_by("order"))
+    if not ladder:
+        raise DomainError("This exercise has no stages.", field="exercise")
+    current = stages_of(client=client, exercise_ids={exercise.pk})[exercise.pk]
+    index = next(i for i, s in enumerate(ladder) if s.pk == current.pk) + (1 if up else -1)
+    if not 0 <= index < len(ladder):
+        raise DomainError(
+            "This is the top of the ladder." if up else "This is the first rung.", field="stage"
+        )
+    return client_stage_set(
+        by=by, client=client, exercise=exercise, stage=ladder[index], reason=reason
+    )
+
+
+def _side_totals(sets: list[SetLog], measurement: str) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for s in sets:
+        if measurement == Exercise.Measurement.HOLD or (
+            measurement == Exercise.Measurement.TIME and s.hold_seconds
+        ):
+            amount = Decimal(s.hold_seconds or 0)
+        elif measurement == Exercise.Measurement.REPS_LOAD:
+            amount = Decimal(s.reps or 0) * (s.load if s.load is not None else Decimal(1))
+        else:
+            amount = Decimal(s.reps or 0)
+        totals[s.side] = totals.get(s.side, Decimal(0)) + amount
+    return totals
+
+
+def asymmetry(sets: list[SetLog], measurement: str) -> Decimal | None:
+    """|L − R| ÷ max(L, R) for one session's sets, in the exercise's own measure; None when a
+    side is missing."""
+    totals = _side_totals(sets, measurement)
+    left, right = totals.get("left"), totals.get("right")
+    if left is None or right is None:
+        return None
+    top = max(left, right)
+    return Decimal(0) if top == 0 else abs(left - right) / top
+
+
+def readiness_evaluate(*, client: Client, exercise: Exercise) -> ClientStage | None:
+    """Check the client's stage criteria against their logs and flag readiness to move up.
+
+    The last `criteria_sessions` sessions logged at the current stage must each meet the
+    minimum form, the largest left/right gap and the target hold; late logs count (the
+    evidence marks them).
+    """
+    stage = stages_of(client=client, exercise_ids={exercise.pk}).get(exercise.pk)
+    if stage is None:
+        return None
+    row = ClientStage.objects.filter(client=client, exercise=exercise).first()
+    if row is None:
+        row = client_stage_set(
+            by=None, client=client, exercise=exercise, stage=stage, reason="First rung"
+        )
+    if not stage.has_criteria:
+        return row
+    needed = stage.criteria_sessions or 1
+    sessions = list(
+        SessionLog.objects.alive()
+        .filter(client=client, sets__exercise=exercise, sets__deleted_at__isnull=True)
+        .distinct()
+        .order_by("-on", "-id")[: needed * 3]
+    )
+    evidence = []
+    for session in sessions:
+        sets = [
+            s
+            for s in session.sets.alive().filter(exercise=exercise)
+            if s.stage_id in (None, stage.pk)
+        ]
+        if not sets or any(s.stage_id not in (stage.pk,) for s in sets):
+            break
+        if not _meets(stage, exercise, sets):
+            break
+        evidence.append(
+            {"session": session.pk, "on": session.on.isoformat(), "late": session.is_late}
+        )
+        if len(evidence) == needed:
+            break
+    ready = len(evidence) == needed
+    if ready and row.ready_since is None:
+        row.ready_since = timezone.now()
+    elif not ready:
+        row.ready_since = None
+    row.ready_evidence = evidence if ready else []
+    row.save(update_fields=["ready_since", "ready_evidence", "updated_at"])
+    return row
+
+
+def _meets(stage: Stage, exercise: Exercise, sets: list[SetLog]) -> bool:
+    if stage.criteria_min_form is not None and any(
+        s.form is None or s.form < stage.criteria_min_form for s in sets
+    ):
+        return False
+    if exercise.is_unilateral and stage.criteria_max_gap_pct is not None:
+        gap = asymmetry(sets, exercise.measurement)
+        if gap is None or gap * 100 > stage.criteria_max_gap_pct:
+            return False
+    if stage.criteria_min_hold_seconds is not None:
+        sides = {s.side for s in sets}
+        best = {side: max((s.hold_seconds or 0) for s in sets if s.side == side) for side in sides}
+        if not best or min(best.values()) < stage.criteria_min_hold_seconds:
+            return False
+    return True
+
+
+# --- logs ----------------------------------------------------------------------------------
+
+
+def _check_date(*, client: Client, assignment: Assignment, on: date) -> int:
+    """The program offset of `on`, refusing dates in the future and outside the assignment."""
+    if assignment.client_id != client.pk:
+        raise DomainError("Choose one of this client's programs.", field="assignment")
+    if on > client.local_today():
+        raise DomainError("You cannot log a day that has not come yet.", field="on")
+    offset = offset_on(assignment=assignment, on=on)
+    if offset is None:
+        raise DomainError("This date is not a day of the program.", field="on")
+    return offset
+
+
+def _session_for(*, by: User, client: Client, assignment: Assignment, on: date) -> SessionLog:
+    offset = _check_date(client=client, assignment=assignment, on=on)
+    day = assignment.program.days.filter(
+        **day_at(program=assignment.program, start=assignment.starts_on, offset=offset)
+    ).first()
+    session = SessionLog.objects.alive().filter(assignment=assignment, on=on).first()
+    if session is not None:
+        return session
+    try:
+        with transaction.atomic():
+            return SessionLog.objects.create(
+                client=client,
+                assignment=assignment,
+                on=on,
+                day_number=day.number if day else None,
+                is_late=on < client.local_today(),
+                entered_by=by,
+            )
+    except IntegrityError:  # another request created it first
+        return SessionLog.objects.alive().get(assignment=assignment, on=on)
+
+
+@transaction.atomic
+def session_log_save(
+    *, by: User, client: Client, assignment: Assignment, on: date, data: Mapping[str, Any]
+) -> SessionLog:
+    """Create or change the client's session of a day: status (done, partial, skipped with a
+    reason), overall effort, note, a form-check video link."""
+    session = _session_for(by=by, client=client, assignment=assignment, on=on)
+    data = dict(data)
+    if data.get("status") == SessionLog.Status.SKIPPED and not (
+        data.get("skip_reason") or session.skip_reason
+    ):
+        raise DomainError("Say why the session was skipped.", field="skip_reason")
+    model_update(instance=session, fields=SESSION_FIELDS, data=data)
+    if session.status != SessionLog.Status.OPEN and session.completed_at is None:
+        session.completed_at = timezone.now()
+        session.save(update_fields=["completed_at", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def set_log_create(
+    *,
+    by: User,
+    client: Client,
+    assignment: Assignment,
+    on: date,
+    prescription_id: int | None,
+    exercise_id: int | None = None,
+    data: Mapping[str, Any],
+    client_uuid: UUID | None = None,
+) -> SetLog:
+    """Log one set on one side. A copy of what was prescribed (at the client's stage that day)
+    is kept beside it, so later edits to the program never change the history."""
+    if client_uuid is not None:
+        existing = SetLog.objects.filter(client_uuid=client_uuid).select_related("session").first()
+        if existing is not None:
+            if existing.session.client_id != client.pk:
+                raise DomainError("This id is already used.", field="client_uuid")
+            return existing
+    session = _session_for(by=by, client=client, assignment=assignment, on=on)
+    prescription = None
+    if prescription_id is not None:
+        prescription = (
+            Prescription.objects.filter(pk=prescription_id, day__program_id=assignment.program_id)
+            .select_related("exercise", "stage", "day")
+            .first()
+        )
+        if prescription is None:
+            raise DomainError("Choose an exercise of this program.", field="prescription")
+        exercise = prescription.exercise
+    else:
+        exercise = Exercise.objects.filter(pk=exercise_id).first() if exercise_id else None
+        if (
+            exercise is None
+            or not assignment.program.days.filter(prescriptions__exercise=exercise).exists()
+        ):
+            raise DomainError("Choose an exercise of this program.", field="exercise")
+    stage = (prescription.stage if prescription else None) or stages_of(
+        client=client, exercise_ids={exercise.pk}
+    ).get(exercise.pk)
+    prescribed: dict[str, Any] = {"exercise": exercise.name}
+    if stage is not None:
+        prescribed["stage"] = {"id": stage.pk, "order": stage.order, "name": stage.name}
+    if prescription is not None:
+        prescribed.update(
+            dose_resolve(prescription, stage, sex=client.sex, prefers_kg=False).as_dict()
+        )
+        prescribed["day_number"] = prescription.day.number
+    set_log = SetLog(
+        session=session,
+        prescription=prescription,
+        exercise=exercise,
+        stage=stage,
+        prescribed=prescribed,
+        set_number=data.get("set_number") or 1,
+        side=data.get("side") or SetLog.Side.BOTH,
+        is_late=session.is_late or on < client.local_today(),
+        entered_by=by,
+        client_uuid=client_uuid,
+    )
+    model_update(instance=set_log, fields=SET_FIELDS, data=data, save=False)
+    if set_log.side not in SetLog.Side.values:
+        raise DomainError("Choose left, right or both.", field="side")
+    if set_log.load is not None and not set_log.load_unit:
+        set_log.load_unit = (stage.load_unit if stage else "") or "lb"
+    try:
+        set_log.full_clean(exclude=["session", "prescription", "exercise", "stage", "entered_by"])
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error) from error
+    set_log.save()
+    if session.status == SessionLog.Status.SKIPPED:
+        session.status = SessionLog.Status.OPEN
+        session.save(update_fields=["status", "updated_at"])
+    readiness_evaluate(client=client, exercise=exercise)
+    return set_log
+
+
+@transaction.atomic
+def set_log_update(*, set_log: SetLog, data: Mapping[str, Any]) -> SetLog:
+    """Correct a logged set (the client who logged it)."""
+    model_update(instance=set_log, fields=(*SET_FIELDS, "side", "set_number"), data=data)
+    readiness_evaluate(client=set_log.session.client, exercise=set_log.exercise)
+    return set_log
+
+
+@transaction.atomic
+def set_log_delete(*, set_log: SetLog) -> None:
+    """Soft delete: sync readers see it go (`updated_since`), and nothing else is lost."""
+    set_log.deleted_at = timezone.now()
+    set_log.save(update_fields=["deleted_at", "updated_at"])
+    readiness_evaluate(client=set_log.session.client, exercise=set_log.exercise)
+
+
+@transaction.atomic
+def session_log_delete(*, session: SessionLog) -> None:
+    now = timezone.now()
+    session.sets.alive().update(deleted_at=now, updated_at=now)
+    session.deleted_at = now
+    session.save(update_fields=["deleted_at", "updated_at"])
+
+
+def session_log_comment(*, session: SessionLog, comment: str) -> SessionLog:
+    """The coach's comment on a client's session."""
+    model_update(instance=session, fields=("coach_comment",), data={"coach_comment": comment})
+    return session
