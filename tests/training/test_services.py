@@ -1,0 +1,332 @@
+"""Client stages, readiness to advance and logs, through the services."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from coach.errors import DomainError
+from exercises.models import Exercise
+from programs import services as program_services
+from tests.coach.factories import ClientFactory
+from tests.exercises.factories import ExerciseFactory, StageFactory
+from tests.programs.factories import add, assign, routine
+from training import services
+from training.models import ClientStage, SessionLog, SetLog, StageChange
+from training.selectors import daily_plans
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2027, 5, 20)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():  # type: ignore[no-untyped-def]
+    with time_machine.travel("2027-05-20 12:00:00+00:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def ladder(coach):  # type: ignore[no-untyped-def]
+    """A one-sided hold with three rungs; rung 1 asks for 3 sessions at form ≥ 4, gap ≤ 10 %."""
+    exercise = ExerciseFactory.create(
+        owner=coach,
+        name="Wall hold",
+        laterality=Exercise.Laterality.UNILATERAL,
+        measurement=Exercise.Measurement.HOLD,
+    )
+    rungs = [
+        StageFactory.create(
+            exercise=exercise,
+            order=order,
+            name=f"Rung {order}",
+            sets=order,
+            reps_per_side=None,
+            hold_seconds=30 * order,
+            rest_seconds=30,
+            criteria_sessions=3 if order == 1 else None,
+            criteria_min_form=4 if order == 1 else None,
+            criteria_max_gap_pct=10 if order == 1 else None,
+        )
+        for order in (1, 2, 3)
+    ]
+    return exercise, rungs
+
+
+@pytest.fixture
+def assigned(coach, ladder):  # type: ignore[no-untyped-def]
+    exercise, _ = ladder
+    program = routine(coach, length_days=30)
+    for number in range(1, 31):
+        add(coach, program, number, exercise)
+    person = ClientFactory.create(coach=coach, time_zone="UTC", sex="female")
+    (assignment,) = assign(coach, program, starts_on=TODAY - timedelta(days=10), clients=[person])
+    return person, assignment
+
+
+def _log_session(coach, person, assignment, on, *, left=30, right=30, form=5):  # type: ignore[no-untyped-def]
+    prescription = daily_plans(client=person, on=on)[0].items[0].prescription
+    for side, hold in (("left", left), ("right", right)):
+        services.set_log_create(
+            by=person.user or coach.user,
+            client=person,
+            assignment=assignment,
+            on=on,
+            prescription_id=prescription.pk,
+            data={"set_number": 1, "side": side, "hold_seconds": hold, "form": form},
+        )
+
+
+def test_a_new_client_is_on_the_first_rung_with_its_dose(assigned, ladder) -> None:
+    person, _ = assigned
+    (plan,) = daily_plans(client=person, on=TODAY)
+    item = plan.items[0]
+    assert item.stage.name == "Rung 1"
+    assert (item.sets, item.hold_seconds, item.rest_seconds) == (1, 30, 30)
+    assert item.dose.from_stage == {"sets", "hold_seconds", "rest_seconds"}
+
+
+def test_the_coach_moves_a_client_and_history_keeps_each_move(coach, assigned, ladder) -> None:
+    person, _ = assigned
+    exercise, rungs = ladder
+
+    services.client_stage_step(by=coach.user, client=person, exercise=exercise, up=True)
+    services.client_stage_step(
+        by=coach.user, client=person, exercise=exercise, up=True, reason="Solid holds"
+    )
+    services.client_stage_step(by=coach.user, client=person, exercise=exercise, up=False)
+
+    assert ClientStage.objects.get(client=person, exercise=exercise).stage == rungs[1]
+    moves = list(StageChange.objects.filter(client=person).order_by("changed_at", "id"))
+    assert [(m.from_stage, m.to_stage, m.changed_by) for m in moves] == [
+        (rungs[0], rungs[1], coach.user),
+        (rungs[1], rungs[2], coach.user),
+        (rungs[2], rungs[1], coach.user),
+    ]
+    assert moves[1].reason == "Solid holds"
+    # the next plan shows the new rung's dose, and that the coach moved them
+    item = daily_plans(client=person, on=TODAY)[0].items[0]
+    assert (item.sets, item.hold_seconds) == (2, 60)
+    assert item.moved is not None
+    assert item.moved.to_stage == rungs[1]
+
+
+def test_the_ladder_has_ends(coach, assigned, ladder) -> None:
+    person, _ = assigned
+    exercise, rungs = ladder
+    with pytest.raises(DomainError, match="first rung"):
+        services.client_stage_step(by=coach.user, client=person, exercise=exercise, up=False)
+    services.client_stage_set(by=coach.user, client=person, exercise=exercise, stage=rungs[2])
+    with pytest.raises(DomainError, match="top of the ladder"):
+        services.client_stage_step(by=coach.user, client=person, exercise=exercise, up=True)
+    other = StageFactory.create(exercise=ExerciseFactory.create(owner=coach), order=1)
+    with pytest.raises(DomainError) as error:
+        services.client_stage_set(by=coach.user, client=person, exercise=exercise, stage=other)
+    assert error.value.field == "stage"
+
+
+def test_three_good_sessions_make_the_client_ready_with_the_evidence(
+    coach, assigned, ladder
+) -> None:
+    person, assignment = assigned
+    exercise, _ = ladder
+    for days_ago in (3, 2):
+        _log_session(coach, person, assignment, TODAY - timedelta(days=days_ago))
+    assert ClientStage.objects.get(client=person, exercise=exercise).ready_since is None
+
+    _log_session(coach, person, assignment, TODAY - timedelta(days=1), left=30, right=28)
+
+    row = ClientStage.objects.get(client=person, exercise=exercise)
+    assert row.ready_since is not None
+    assert [e["on"] for e in row.ready_evidence] == ["2027-05-19", "2027-05-18", "2027-05-17"]
+    assert all(e["late"] for e in row.ready_evidence)  # logged after their day
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "form"),
+    [(30, 20, 5), (30, 30, 3), (30, None, 5)],
+    ids=["gap of a third", "form below 4", "one side missing"],
+)
+def test_a_session_that_misses_a_criterion_keeps_the_client_where_they_are(
+    coach, assigned, ladder, left, right, form
+) -> None:
+    person, assignment = assigned
+    exercise, _ = ladder
+    for days_ago in (4, 3):
+        _log_session(coach, person, assignment, TODAY - timedelta(days=days_ago))
+    on = TODAY - timedelta(days=2)
+    prescription = daily_plans(client=person, on=on)[0].items[0].prescription
+    for side, hold in (("left", left), ("right", right)):
+        if hold is not None:
+            services.set_log_create(
+                by=coach.user,
+                client=person,
+                assignment=assignment,
+                on=on,
+                prescription_id=prescription.pk,
+                data={"side": side, "hold_seconds": hold, "form": form},
+            )
+    assert ClientStage.objects.get(client=person, exercise=exercise).ready_since is None
+
+
+def test_asymmetry_is_the_gap_over_the_stronger_side() -> None:
+    sets = [
+        SetLog(side="left", hold_seconds=40),
+        SetLog(side="left", hold_seconds=20),
+        SetLog(side="right", hold_seconds=45),
+    ]
+    assert services.asymmetry(sets, Exercise.Measurement.HOLD) == Decimal(15) / Decimal(60)
+    assert services.asymmetry(sets[:2], Exercise.Measurement.HOLD) is None
+    loaded = [
+        SetLog(side="left", reps=8, load=Decimal(20)),
+        SetLog(side="right", reps=8, load=Decimal(10)),
+    ]
+    assert services.asymmetry(loaded, Exercise.Measurement.REPS_LOAD) == Decimal("0.5")
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"side": "left", "load": Decimal(-1)}, "load"),
+        ({"side": "left", "form": 6}, "form"),
+        ({"side": "left", "rpe": 0}, "rpe"),
+        ({"side": "middle"}, "side"),
+    ],
+)
+def test_bad_values_are_refused_and_nothing_is_stored(assigned, data, field) -> None:
+    person, assignment = assigned
+    prescription = daily_plans(client=person, on=TODAY)[0].items[0].prescription
+    with pytest.raises(DomainError) as error:
+        services.set_log_create(
+            by=person.user,
+            client=person,
+            assignment=assignment,
+            on=TODAY,
+            prescription_id=prescription.pk,
+            data=data,
+        )
+    assert error.value.field == field
+    assert not SetLog.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "on", [TODAY + timedelta(days=1), TODAY - timedelta(days=11), TODAY + timedelta(days=40)]
+)
+def test_dates_in_the_future_or_outside_the_program_are_refused(assigned, on) -> None:
+    person, assignment = assigned
+    with pytest.raises(DomainError) as error:
+        services.session_log_save(
+            by=person.user, client=person, assignment=assignment, on=on, data={"status": "done"}
+        )
+    assert error.value.field == "on"
+    assert not SessionLog.objects.exists()
+
+
+def test_logs_keep_what_was_prescribed_when_the_program_changes(coach, assigned, ladder) -> None:
+    person, assignment = assigned
+    on = TODAY - timedelta(days=1)
+    _log_session(coach, person, assignment, on)
+    # the coach customises the client's copy and removes that day's exercise
+    own = program_services.assignment_customise(coach=coach, assignment=assignment)
+    day = own.days.get(number=10)
+    program_services.prescription_delete(coach=coach, prescription=day.prescriptions.get())
+    assignment.refresh_from_db()
+
+    sets = list(SetLog.objects.order_by("side"))
+    assert [s.side for s in sets] == ["left", "right"]
+    assert all(s.prescribed["stage"]["name"] == "Rung 1" for s in sets)
+    assert all(s.prescribed["hold_seconds"] == 30 for s in sets)
+    assert all(s.prescribed["day_number"] == 10 for s in sets)
+    assert all(s.is_late for s in sets)
+
+
+def test_a_session_is_skipped_only_with_a_reason(assigned) -> None:
+    person, assignment = assigned
+    with pytest.raises(DomainError) as error:
+        services.session_log_save(
+            by=person.user,
+            client=person,
+            assignment=assignment,
+            on=TODAY,
+            data={"status": "skipped"},
+        )
+    assert error.value.field == "skip_reason"
+    session = services.session_log_save(
+        by=person.user,
+        client=person,
+        assignment=assignment,
+        on=TODAY,
+        data={"status": "skipped", "skip_reason": "Sick"},
+    )
+    assert session.completed_at is not None
+    assert not session.is_late
+
+
+def test_a_client_uuid_stores_a_set_once(assigned) -> None:
+    person, assignment = assigned
+    prescription = daily_plans(client=person, on=TODAY)[0].items[0].prescription
+    key = "5f0c3a52-8a3c-4c66-9d4f-0a4c2a1b6a11"
+    for _ in range(2):
+        services.set_log_create(
+            by=person.user,
+            client=person,
+            assignment=assignment,
+            on=TODAY,
+            prescription_id=prescription.pk,
+            data={"side": "left", "hold_seconds": 30},
+            client_uuid=key,  # type: ignore[arg-type]
+        )
+    assert SetLog.objects.count() == 1
+
+
+def test_deleting_a_log_is_soft_and_the_plan_forgets_it(assigned) -> None:
+    person, assignment = assigned
+    prescription = daily_plans(client=person, on=TODAY)[0].items[0].prescription
+    set_log = services.set_log_create(
+        by=person.user,
+        client=person,
+        assignment=assignment,
+        on=TODAY,
+        prescription_id=prescription.pk,
+        data={"side": "left", "hold_seconds": 30},
+    )
+    assert len(daily_plans(client=person, on=TODAY)[0].items[0].logged) == 1
+    services.set_log_delete(set_log=set_log)
+    assert SetLog.objects.get().deleted_at is not None
+    assert daily_plans(client=person, on=TODAY)[0].items[0].logged == []
+
+
+def test_last_time_shows_the_latest_earlier_session_per_side(coach, assigned) -> None:
+    person, assignment = assigned
+    _log_session(coach, person, assignment, TODAY - timedelta(days=3), left=20, right=25)
+    _log_session(coach, person, assignment, TODAY - timedelta(days=1), left=28, right=30)
+    item = daily_plans(client=person, on=TODAY)[0].items[0]
+    assert item.last_time_on == TODAY - timedelta(days=1)
+    assert [(s.side, s.hold_seconds) for s in item.last_time] == [("left", 28), ("right", 30)]
+
+
+def test_a_day_before_a_pause_can_still_be_logged_while_paused(coach, assigned) -> None:
+    person, assignment = assigned
+    program_services.assignment_pause(
+        coach=coach, assignment=assignment, on=TODAY - timedelta(days=2)
+    )
+    prescription = assignment.program.days.get(number=8).prescriptions.get()
+    services.set_log_create(
+        by=coach.user,
+        client=person,
+        assignment=assignment,
+        on=TODAY - timedelta(days=3),
+        prescription_id=prescription.pk,
+        data={"side": "left", "hold_seconds": 30},
+    )
+    with pytest.raises(DomainError):
+        services.set_log_create(
+            by=coach.user,
+            client=person,
+            assignment=assignment,
+            on=TODAY - timedelta(days=1),
+            prescription_id=prescription.pk,
+            data={"side": "left", "hold_seconds": 30},
+        )
+    assert SetLog.objects.count() == 1
