@@ -21,8 +21,9 @@ class ClientStage(models.Model):
     """
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="stages")
-    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
-    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    # Named reverse relations: the library's "is this used?" checks walk them.
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="client_stages")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="client_stages")
     ready_since = models.DateTimeField(null=True, blank=True)
     ready_evidence = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -40,11 +41,11 @@ class StageChange(models.Model):
     """One move of a client between rungs: from, to, who, when and why. Never edited."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="stage_changes")
-    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="stage_changes")
     from_stage = models.ForeignKey(
-        Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="changes_from"
     )
-    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="changes_to")
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -330,3 +330,17 @@ def test_a_day_before_a_pause_can_still_be_logged_while_paused(coach, assigned) 
             data={"side": "left", "hold_seconds": 30},
         )
     assert SetLog.objects.count() == 1
+
+
+def test_an_exercise_or_stage_a_client_stands_on_or_logged_is_kept(coach, assigned, ladder) -> None:
+    from exercises import services as exercise_services
+
+    person, assignment = assigned
+    exercise, rungs = ladder
+    _log_session(coach, person, assignment, TODAY - timedelta(days=1))
+
+    assert exercise_services.stage_is_used(rungs[0])
+    assert exercise_services.exercise_is_used(exercise)
+    # deleting the exercise archives it instead, and the logs stay
+    assert exercise_services.exercise_delete(coach=coach, exercise=exercise) is False
+    assert SetLog.objects.count() == 2
