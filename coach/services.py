@@ -96,16 +96,21 @@ def client_update(*, client: Client, data: dict[str, object]) -> Client:
 
 @transaction.atomic
 def client_archive(*, client: Client) -> Client:
-    """Archive a client: hidden from the active list, every record kept, open invites revoked."""
+    """Archive a client: hidden from the active list, every record kept, open invites revoked,
+    and their login refused from their next request on (wherever their session is stored)."""
     if archived_set(client, archived=True):
         client.invites.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
             revoked_at=client.archived_at
         )
+        if client.user_id is not None:
+            User.objects.filter(pk=client.user_id).update(is_active=False)
     return client
 
 
 def client_restore(*, client: Client) -> Client:
-    archived_set(client, archived=False)
+    """Bring an archived client back, with their login."""
+    if archived_set(client, archived=False) and client.user_id is not None:
+        User.objects.filter(pk=client.user_id).update(is_active=True)
     return client
 
 

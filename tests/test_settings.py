@@ -224,3 +224,28 @@ def test_failed_logins_are_locked_out_by_axes():
     assert production_settings.AXES_FAILURE_LIMIT > 0
     assert isinstance(production_settings.AXES_COOLOFF_TIME, timedelta)
     assert production_settings.AXES_COOLOFF_TIME.total_seconds() > 0
+
+
+def test_sessions_live_in_the_shared_cache_backed_by_the_database() -> None:
+    from django.conf import settings
+
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    backend = settings.CACHES["default"]["BACKEND"]
+    # never a per-process memory cache: every worker must see the same sessions and plans
+    assert "locmem" not in backend
+    assert backend.endswith(("DatabaseCache", "RedisCache"))
+
+
+def test_cache_url_chooses_redis(monkeypatch) -> None:
+    import importlib
+
+    import coach.settings as settings_module
+
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/1")
+    try:
+        reloaded = importlib.reload(settings_module)
+        assert reloaded.CACHES["default"]["BACKEND"].endswith("RedisCache")
+        assert reloaded.CACHES["default"]["LOCATION"] == "redis://127.0.0.1:6379/1"
+    finally:
+        monkeypatch.delenv("CACHE_URL")
+        importlib.reload(settings_module)

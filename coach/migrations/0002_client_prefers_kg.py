@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coach', '0001_users_coaches_clients_invites'),
+        ("coach", "0001_users_coaches_clients_invites"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='prefers_kg',
-            field=models.BooleanField(default=False, help_text='Loads are shown as the stage states them (lb in the shared library).', verbose_name='show loads in kg too'),
+            model_name="client",
+            name="prefers_kg",
+            field=models.BooleanField(
+                default=False,
+                help_text="Loads are shown as the stage states them (lb in the shared library).",
+                verbose_name="show loads in kg too",
+            ),
         ),
     ]

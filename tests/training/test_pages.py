@@ -30,3 +30,19 @@ def test_dashboard_query_count_does_not_grow_with_clients(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = coach_client.get("/dashboard/").content.decode()
     assert "Page 1 of 2" in page
+
+
+def test_an_archived_client_is_logged_out_on_their_next_request(client, coach) -> None:
+    from coach import services
+    from tests.coach.factories import ClientWithLoginFactory
+
+    person = ClientWithLoginFactory.create(coach=coach)
+    client.force_login(person.user)
+    assert client.get("/me/").status_code == 200
+
+    services.client_archive(client=person)
+    assert client.get("/me/").status_code == 302  # to the login page
+
+    services.client_restore(client=person)
+    person.user.refresh_from_db()
+    assert person.user.is_active
