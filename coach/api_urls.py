@@ -1,5 +1,6 @@
 """Every /api/v1/ route, one router for the whole API."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from coach.api import ClientViewSet
@@ -11,6 +12,7 @@ from programs.api import (
     PrescriptionViewSet,
     ProgramViewSet,
 )
+from training.api import ClientPlanView, ClientStagesView, SessionLogViewSet, SetLogViewSet
 
 router = DefaultRouter()
 # Route names get an "api-" prefix: the pages already use client-detail, client-archive, ...
@@ -21,5 +23,12 @@ router.register("program-days", DayViewSet, basename="api-program-day")
 router.register("prescriptions", PrescriptionViewSet, basename="api-prescription")
 router.register("blocks", BlockViewSet, basename="api-block")
 router.register("assignments", AssignmentViewSet, basename="api-assignment")
+router.register("logs", SessionLogViewSet, basename="api-log")
+router.register("set-logs", SetLogViewSet, basename="api-set-log")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # A client's own views, open to the client themself as well as to their coach.
+    path("clients/<int:pk>/plan/", ClientPlanView.as_view(), name="api-client-plan"),
+    path("clients/<int:pk>/stages/", ClientStagesView.as_view(), name="api-client-stages"),
+    *router.urls,
+]

@@ -161,7 +161,7 @@ class Client(models.Model):
     def has_login(self) -> bool:
         return self.user_id is not None
 
-    def get_time_zone_display(self) -> str:
+    def get_time_zone_display(self) -> str:  # type: ignore[no-redef]
         # Django's own display method builds a dict of every choice on each call.
         return time_zone_label(self.time_zone)
 

@@ -231,6 +231,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("status", "step") get names of their own; the
+    # first ones keep the names they were published with.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "programs.models.Assignment.Status",
+        "StepEnum": "programs.services.STEP_KINDS",
+        "SessionLogStatusEnum": "training.models.SessionLog.Status",
+        "StageStepEnum": ["up", "down"],
+    },
 }
 
 # Celery: JSON only, bounded run time, a task is acknowledged after it ran.

@@ -2,8 +2,12 @@
 
 import os
 import shutil
+from typing import Any
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -56,3 +60,91 @@ def coach_client(client, coach):
     """Django's test client, logged in as `coach`."""
     client.force_login(coach.user)
     return client
+
+
+@pytest.fixture
+def api(coach_client):
+    """The same logged-in client, by the name the API tests use."""
+    return coach_client
+
+
+@pytest.fixture
+def library(db):
+    """The seeded shared exercise library."""
+    from exercises.services import library_seed
+
+    library_seed()
+
+
+@pytest.fixture
+def sample_library(coach):
+    """A small controlled library: two shared exercises (one with a stage), the coach's own
+    lunge (two stages), sprint (none) and archived drill, and another coach's drill."""
+    from tests.coach.factories import CoachFactory
+    from tests.exercises.factories import ExerciseFactory, StageFactory
+
+    ExerciseFactory.create(
+        owner=None,
+        name="Hinge drill",
+        category="stability",
+        laterality="bilateral",
+        regions=["hamstrings"],
+        equipment=["dowel"],
+    )
+    balance = ExerciseFactory.create(
+        owner=None,
+        name="Balance hold",
+        category="stability",
+        laterality="unilateral",
+        regions=["ankles"],
+        equipment=["balance-pad"],
+    )
+    StageFactory.create(exercise=balance, order=1)
+    lunge = ExerciseFactory.create(
+        owner=coach,
+        name="My lunge",
+        summary="Step forward and sink.",
+        category="strength",
+        laterality="alternating",
+        regions=["quads", "glutes"],
+        equipment=["dumbbell"],
+    )
+    StageFactory.create(exercise=lunge, order=1)
+    StageFactory.create(exercise=lunge, order=2)
+    ExerciseFactory.create(
+        owner=coach, name="My sprint", category="power", laterality="bilateral", regions=["quads"]
+    )
+    ExerciseFactory.create(
+        owner=coach, name="My archived drill", archived_at="2024-01-01T00:00:00Z"
+    )
+    ExerciseFactory.create(
+        owner=CoachFactory.create(), name="Their secret drill", category="strength"
+    )
+
+
+def api_url(base: str, pk: int, action: str = "") -> str:
+    """A row of an API resource, or one of its actions: `/api/v1/clients/7/invite/`."""
+    return f"{base}{pk}/{action + '/' if action else ''}"
+
+
+def assert_error_shape(body: dict[str, Any], *, flat_fields: bool = False) -> None:
+    """The API's one error shape: a code, a message and the messages by field. With
+    `flat_fields`, each field's messages are a list of text (no nested errors)."""
+    assert set(body) == {"code", "message", "fields"}
+    assert isinstance(body["code"], str)
+    assert body["code"]
+    assert isinstance(body["message"], str)
+    assert body["message"]
+    assert isinstance(body["fields"], dict)
+    if flat_fields:
+        for messages in body["fields"].values():
+            assert isinstance(messages, list)
+            assert all(isinstance(message, str) for message in messages)
+
+
+def get_counting_queries(client: Client, path: str, data: Any = None) -> tuple[Any, int]:
+    """GET `path` and check it answers 200: the response and the number of queries it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, data)
+    assert response.status_code == 200
+    return response, len(queries)

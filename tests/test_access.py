@@ -25,7 +25,8 @@ from exercises.models import Exercise
 from programs import selectors, services
 from programs.models import Assignment, Block, Day, Prescription, Program
 from tests.coach.factories import ClientFactory, CoachFactory
-from tests.programs.factories import ExerciseFactory, add, assign, day, routine
+from tests.exercises.factories import ExerciseFactory
+from tests.programs.factories import add, assign, day, routine
 from tests.test_url_access import answers, build_url, checked_routes, has_pk, problems_of
 
 pytestmark = pytest.mark.django_db
@@ -159,10 +160,13 @@ ENTITY_OF_ROUTE = {
     "api-prescription-": "prescription",
     "assignment-": "assignment",
     "api-assignment-": "assignment",
+    "api-log-": "log",
+    "api-set-log-": "log",
 }
 # Clients' pages and endpoints are walked by tests/test_url_access.py
-# (test_a_coach_sees_nothing_of_another_coachs_clients).
-WALKED_HERE = set(ENTITY_OF_ROUTE.values()) - {"client"}
+# (test_a_coach_sees_nothing_of_another_coachs_clients); logs, by another client and another
+# practice's coach, by tests/training/test_api_logs.py (test_no_one_else_reads_or_writes_...).
+WALKED_HERE = set(ENTITY_OF_ROUTE.values()) - {"client", "log"}
 ASSIGNMENT_ACTIONS = ("customise", "pause", "resume", "cancel")
 
 

@@ -21,16 +21,13 @@ from exercises.models import Equipment, Exercise, Region
 from programs import selectors, services
 from programs.models import Assignment, Prescription, Program
 from tests.coach.factories import ClientFactory
-from tests.programs.factories import ExerciseFactory, StageFactory, add, assign, day, routine
+from tests.conftest import assert_error_shape
+from tests.exercises.factories import ExerciseFactory, StageFactory
+from tests.programs.factories import add, assign, day, routine
 
 pytestmark = pytest.mark.django_db
 
 PAST_ANY_ID = 2**70  # more than a 64-bit id: SQLite cannot even look it up
-
-
-@pytest.fixture
-def api(coach_client):
-    return coach_client
 
 
 @pytest.fixture
@@ -47,7 +44,7 @@ def assert_400(response, field: str | None) -> dict[str, Any]:
     """A 400 in the API's one shape, with a message for `field` (None: for the whole body)."""
     assert response.status_code == 400, response.content[:300]
     body = response.json()
-    assert set(body) == {"code", "message", "fields"}
+    assert_error_shape(body)
     if field is not None:
         assert field in body["fields"], body
     return body

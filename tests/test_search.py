@@ -15,11 +15,6 @@ CLIENTS = "/api/v1/clients/"
 PROGRAMS = "/api/v1/programs/"
 
 
-@pytest.fixture
-def api(coach_client):
-    return coach_client
-
-
 def names(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [row["name"] for row in response.json()["results"]]

@@ -6,10 +6,9 @@ from decimal import Decimal
 from django.template.defaultfilters import floatformat
 
 from exercises.models import LOAD_PAIRS, Exercise, Stage
+from programs.doses import dose_values
 from programs.models import Prescription
 
-# Dose fields a prescription may leave to the stage: empty means "from the stage".
-STAGE_DOSE_FIELDS = ("sets", "reps_per_side", "hold_seconds", "rest_seconds")
 LB_PER_KG = Decimal("2.20462")
 
 
@@ -89,15 +88,7 @@ def dose_resolve(
     prescription: Prescription, stage: Stage | None, *, sex: str = "", prefers_kg: bool = False
 ) -> Dose:
     """The prescription's dose where the coach set it, the stage's where they did not."""
-    values: dict[str, int | None] = {}
-    from_stage: set[str] = set()
-    for name in STAGE_DOSE_FIELDS:
-        own = getattr(prescription, name)
-        if own is None and stage is not None and getattr(stage, name) is not None:
-            values[name] = getattr(stage, name)
-            from_stage.add(name)
-        else:
-            values[name] = own
+    values, from_stage = dose_values(prescription, stage)
     if prescription.load is not None:
         load_text = f"{floatformat(prescription.load, -1)} {prescription.load_unit}".strip()
         if prefers_kg and prescription.load_unit == "lb":

@@ -65,7 +65,7 @@ class StageChange(models.Model):
         return f"{self.client}: {self.from_stage} → {self.to_stage}"
 
 
-class LogQuerySet(models.QuerySet):
+class LogQuerySet(models.QuerySet):  # type: ignore[type-arg]
     def alive(self) -> "LogQuerySet":
         return self.filter(deleted_at__isnull=True)
 

@@ -1,21 +1,23 @@
 """Reads of a client's training: the daily plan (Today), their stages and their logs."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import F, Max, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from coach.models import Client, Coach
 from coach.selectors import get_in_scope
 from exercises.models import Exercise, Stage
 from programs.models import Assignment, Day, Prescription
-from programs.schedule import day_at, offset_on
+from programs.schedule import day_at, day_date, offset_on
 from training.doses import Dose, dose_resolve
-from training.models import ClientStage, SessionLog, SetLog, StageChange
+from training.models import ClientStage, LogQuerySet, SessionLog, SetLog, StageChange
 
 DOSE_NAMES = frozenset(
     [
@@ -300,7 +302,7 @@ def client_stage_list(*, client: Client) -> QuerySet[ClientStage]:
     return ClientStage.objects.filter(client=client).select_related("exercise", "stage")
 
 
-def session_logs_for(*, user, coach: Coach | None = None) -> QuerySet[SessionLog]:  # type: ignore[no-untyped-def]
+def session_logs_for(*, user, coach: Coach | None = None) -> LogQuerySet:  # type: ignore[no-untyped-def]
     """Session logs the user may read: a client their own, a coach their clients'."""
     if coach is not None:
         return SessionLog.objects.filter(client__coach=coach)
@@ -315,4 +317,210 @@ def session_log_get_for(*, user, pk: object) -> SessionLog:  # type: ignore[no-u
     return get_in_scope(
         session_logs_for(user=user, coach=coach).alive().select_related("client", "assignment"),
         pk=pk,
+    )
+
+
+# --- the coach's view of a client ------------------------------------------------------------
+
+# How many moves between rungs the client page lists per exercise, newest first.
+STAGE_HISTORY_SHOWN = 3
+
+
+@dataclass
+class FixedStageNote:
+    """Days ahead in a client's program that fix a stage other than the one the client is on."""
+
+    client: Client
+    exercise: Exercise
+    stage: Stage
+    current: Stage
+    day_numbers: list[int]
+
+
+def fixed_stage_notes(
+    *,
+    assignment: Assignment,
+    prescriptions: Iterable[Prescription],
+    current: dict[int, Stage],
+    today: date,
+) -> list[FixedStageNote]:
+    """Where the program fixes, on a day from `today` on, a stage other than the client's current
+    one (a fixed stage is the coach's choice; the coach should know it differs).
+
+    Reads only what it is given: each prescription with its day, exercise and stage loaded.
+    """
+    if assignment.status not in (Assignment.Status.ACTIVE, Assignment.Status.PAUSED):
+        return []
+    found: dict[tuple[int, int], tuple[Prescription, list[int]]] = {}
+    for prescription in prescriptions:
+        standing = current.get(prescription.exercise_id)
+        if (
+            prescription.stage_id is None
+            or standing is None
+            or prescription.stage_id == standing.pk
+        ):
+            continue
+        if day_date(assignment=assignment, day=prescription.day) < today:
+            continue
+        key = (prescription.exercise_id, prescription.stage_id)
+        found.setdefault(key, (prescription, []))[1].append(prescription.day.number)
+    notes = [
+        FixedStageNote(
+            client=assignment.client,
+            exercise=prescription.exercise,
+            stage=prescription.stage,  # type: ignore[arg-type]
+            current=current[prescription.exercise_id],
+            day_numbers=sorted(set(numbers)),
+        )
+        for prescription, numbers in found.values()
+    ]
+    return sorted(notes, key=lambda note: (note.day_numbers[0], note.exercise.name))
+
+
+@dataclass
+class StageStanding:
+    """Where a client stands on one exercise's ladder, as their coach sees it."""
+
+    exercise: Exercise
+    ladder: list[Stage]
+    stage: Stage
+    row: ClientStage | None
+    history: list[StageChange] = field(default_factory=list)
+    notes: list[FixedStageNote] = field(default_factory=list)
+
+    @property
+    def position(self) -> int:
+        """The rung's place on the ladder, from 1."""
+        return next(i for i, rung in enumerate(self.ladder, start=1) if rung.pk == self.stage.pk)
+
+    @property
+    def is_top(self) -> bool:
+        return self.position == len(self.ladder)
+
+    @property
+    def is_first(self) -> bool:
+        return self.position == 1
+
+    @property
+    def next_stage(self) -> Stage | None:
+        return None if self.is_top else self.ladder[self.position]
+
+    @property
+    def previous_stage(self) -> Stage | None:
+        return None if self.is_first else self.ladder[self.position - 2]
+
+    @property
+    def ready(self) -> bool:
+        return self.row is not None and self.row.ready_since is not None
+
+    @property
+    def evidence(self) -> list[dict[str, object]]:
+        """The sessions that showed readiness: {"session", "on" (a date), "late"}."""
+        if not self.ready or self.row is None:
+            return []
+        return [
+            {**item, "on": date.fromisoformat(str(item["on"]))} for item in self.row.ready_evidence
+        ]
+
+
+def client_stage_overview(*, client: Client) -> list[StageStanding]:
+    """Every exercise with a ladder in the client's current programs, by name: the client's
+    stage, readiness with its evidence, the last moves, and the days ahead whose program fixes
+    another stage.
+
+    Six queries, whatever the length of the programs or of the history.
+    """
+    assignments = list(
+        Assignment.objects.filter(client=client)
+        .current()
+        .select_related("program")
+        .order_by("starts_on", "id")
+    )
+    if not assignments:
+        return []
+    prescriptions = list(
+        Prescription.objects.filter(day__program__in={a.program_id for a in assignments})
+        .select_related("day", "exercise", "stage")
+        .only(
+            "exercise__name",
+            "stage__name",
+            "stage__order",
+            "day__program_id",
+            "day__number",
+            "day__week",
+            "day__weekday",
+        )
+        .order_by("day__number", "order")
+    )
+    exercise_ids = {p.exercise_id for p in prescriptions}
+    exercises = [
+        exercise
+        for exercise in Exercise.objects.filter(pk__in=exercise_ids)
+        .prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("order")))
+        .order_by("name", "id")
+        if exercise.stages.all()
+    ]
+    rows = {
+        row.exercise_id: row
+        for row in ClientStage.objects.filter(client=client, exercise_id__in=exercise_ids)
+    }
+    history: dict[int, list[StageChange]] = defaultdict(list)
+    for change in (
+        StageChange.objects.filter(client=client, exercise_id__in=exercise_ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("exercise_id")],
+                order_by=[F("changed_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=STAGE_HISTORY_SHOWN)
+        .select_related("from_stage", "to_stage", "changed_by")
+        .order_by("-changed_at", "-id")
+    ):
+        history[change.exercise_id].append(change)
+
+    standings = []
+    for exercise in exercises:
+        ladder = list(exercise.stages.all())
+        row = rows.get(exercise.pk)
+        stage = next((s for s in ladder if row is not None and s.pk == row.stage_id), ladder[0])
+        standings.append(
+            StageStanding(
+                exercise=exercise,
+                ladder=ladder,
+                stage=stage,
+                row=row,
+                history=history.get(exercise.pk, []),
+            )
+        )
+    current = {standing.exercise.pk: standing.stage for standing in standings}
+    by_exercise = {standing.exercise.pk: standing for standing in standings}
+    today = client.local_today()
+    for assignment in assignments:
+        assignment.client = client
+        for note in fixed_stage_notes(
+            assignment=assignment,
+            prescriptions=[p for p in prescriptions if p.day.program_id == assignment.program_id],
+            current=current,
+            today=today,
+        ):
+            by_exercise[note.exercise.pk].notes.append(note)
+    return standings
+
+
+def client_session_logs(*, client: Client) -> QuerySet[SessionLog]:
+    """The client's sessions, newest first, each with its program, who entered it and its sets
+    (exercise and stage): three queries for a page of them, however long the history."""
+    return (
+        SessionLog.objects.alive()
+        .filter(client=client)
+        .select_related("assignment__program", "entered_by")
+        .prefetch_related(
+            Prefetch(
+                "sets",
+                queryset=SetLog.objects.alive().select_related("exercise", "stage").order_by("id"),
+            )
+        )
+        .order_by("-on", "-id")
     )

@@ -1,6 +1,6 @@
 """Writes of a client's training: stages moved by the coach, readiness, session and set logs."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -262,12 +262,13 @@ def set_log_create(
             raise DomainError("Choose an exercise of this program.", field="prescription")
         exercise = prescription.exercise
     else:
-        exercise = Exercise.objects.filter(pk=exercise_id).first() if exercise_id else None
+        named = Exercise.objects.filter(pk=exercise_id).first() if exercise_id else None
         if (
-            exercise is None
-            or not assignment.program.days.filter(prescriptions__exercise=exercise).exists()
+            named is None
+            or not assignment.program.days.filter(prescriptions__exercise=named).exists()
         ):
             raise DomainError("Choose an exercise of this program.", field="exercise")
+        exercise = named
     stage = (prescription.stage if prescription else None) or stages_of(
         client=client, exercise_ids={exercise.pk}
     ).get(exercise.pk)
@@ -297,10 +298,27 @@ def set_log_create(
     if set_log.load is not None and not set_log.load_unit:
         set_log.load_unit = (stage.load_unit if stage else "") or "lb"
     try:
-        set_log.full_clean(exclude=["session", "prescription", "exercise", "stage", "entered_by"])
+        set_log.full_clean(
+            exclude=["session", "prescription", "exercise", "stage", "entered_by", "client_uuid"]
+        )
     except ValidationError as error:
         raise DomainError.from_validation_error(error) from error
-    set_log.save()
+    try:
+        with transaction.atomic():
+            set_log.save()
+    except IntegrityError:
+        # The same set sent twice at once: the insert waited for the other request, which
+        # stored it first; its row is the answer to both.
+        existing = (
+            SetLog.objects.filter(client_uuid=client_uuid).select_related("session").first()
+            if client_uuid is not None
+            else None
+        )
+        if existing is None:
+            raise
+        if existing.session.client_id != client.pk:
+            raise DomainError("This id is already used.", field="client_uuid") from None
+        return existing
     if session.status == SessionLog.Status.SKIPPED:
         session.status = SessionLog.Status.OPEN
         session.save(update_fields=["status", "updated_at"])
@@ -336,3 +354,28 @@ def session_log_comment(*, session: SessionLog, comment: str) -> SessionLog:
     """The coach's comment on a client's session."""
     model_update(instance=session, fields=("coach_comment",), data={"coach_comment": comment})
     return session
+
+
+@transaction.atomic
+def session_log_enter(
+    *,
+    by: User,
+    client: Client,
+    assignment: Assignment,
+    on: date,
+    data: Mapping[str, Any],
+    sets: Sequence[Mapping[str, Any]] = (),
+) -> SessionLog:
+    """A whole session at once, as a coach enters one for a client (without a login, or who
+    reported by message): each set (`prescription`, `set_number`, `side` and what was done),
+    then how it went. Nothing is stored when any part is refused."""
+    for item in sets:
+        set_log_create(
+            by=by,
+            client=client,
+            assignment=assignment,
+            on=on,
+            prescription_id=item.get("prescription"),
+            data=item,
+        )
+    return session_log_save(by=by, client=client, assignment=assignment, on=on, data=data)

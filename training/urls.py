@@ -5,5 +5,19 @@ from training import views
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("clients/<int:pk>/", views.client_detail, name="client-detail"),
+    path(
+        "clients/<int:pk>/stages/<int:exercise_pk>/<str:direction>/",
+        views.client_stage_step,
+        name="client-stage-step",
+    ),
+    path(
+        "clients/<int:pk>/sessions/<int:session_pk>/comment/",
+        views.client_session_comment,
+        name="client-session-comment",
+    ),
+    path("clients/<int:pk>/log/", views.client_session_enter, name="client-session-enter"),
     path("me/", views.today, name="client-home"),
+    path("me/log/set/", views.today_set_log, name="today-set-log"),
+    path("me/log/session/", views.today_session_log, name="today-session-log"),
+    path("me/login-check/", views.today_login_check, name="today-login-check"),
 ]

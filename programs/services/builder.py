@@ -237,7 +237,8 @@ def _apply_dose(prescription: Prescription, data: Mapping[str, Any]) -> None:
 def prescription_add(
     *, coach: Coach, day: Day, exercise_id: Any, data: Mapping[str, Any] | None = None
 ) -> Prescription:
-    """Add an exercise to a day, with the dose of its stage (or of its first rung) as default."""
+    """Add an exercise to a day. Dose fields not given are left to the stage; an exercise
+    without stages starts from a dose for how it is measured (DEFAULT_DOSE)."""
     require_own(coach=coach, program=day.program)
     exercise = _resolve_exercise(coach=coach, exercise_id=exercise_id)
     return _prescription_append(day=day, exercise=exercise, data=data or {})
@@ -261,18 +262,16 @@ DEFAULT_DOSE: dict[str, dict[str, Any]] = {
 
 
 def _prescription_append(*, day: Day, exercise: Exercise, data: Mapping[str, Any]) -> Prescription:
-    """Append an exercise to a day. The dose given wins; the rest comes from the stage (or the
-    first rung), else from how the exercise is measured."""
+    """Append an exercise to a day with the dose given. On an exercise with stages the fields
+    not given stay empty: the stage (the client's, or the one fixed) gives them, so a change to
+    the stage or a move to another rung reaches the day. Without stages nothing would give
+    them, so they start from how the exercise is measured."""
     stage = _resolve_stage(exercise=exercise, stage_id=data.get("stage"))
-    default_stage = stage or exercise.stages.order_by("order").first()
     order = (day.prescriptions.aggregate(top=Max("order"))["top"] or 0) + 1
     if order > DAY_MAX_PRESCRIPTIONS:
         raise DomainError(f"A day holds at most {DAY_MAX_PRESCRIPTIONS} exercises.", field="day")
     prescription = Prescription(day=day, exercise=exercise, stage=stage, order=order)
-    if default_stage is not None:
-        for field in ("sets", "reps_per_side", "hold_seconds", "rest_seconds"):
-            setattr(prescription, field, getattr(default_stage, field))
-    else:
+    if stage is None and not exercise.stages.exists():
         for field, value in DEFAULT_DOSE[exercise.measurement].items():
             setattr(prescription, field, value)
     _apply_dose(prescription, data)

@@ -8,6 +8,7 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 
 from coach.errors import DomainError
 from coach.models import Coach
+from programs.doses import STAGE_DOSE_FIELDS
 from programs.models import Day, Prescription, Program
 from programs.services.builder import (
     PRESCRIPTION_FIELDS,
@@ -44,7 +45,9 @@ def routine_generate(
 
     `items` are the day's exercises (`exercise` id, optional `stage` id and dose). `step` adds
     `step_amount` seconds of hold ("hold"), reps per side ("reps") or rungs ("stage", up to the
-    top of the ladder) at each step. The result is an ordinary routine the coach can edit.
+    top of the ladder) at each step. Dose fields an item does not give are left to the stage
+    until a step sets them: a stepped hold or reps value starts from the stage's, and a new
+    rung gives its own dose. The result is an ordinary routine the coach can edit.
     """
     if step not in STEP_KINDS:
         raise DomainError("Choose how the routine progresses.", field="step")
@@ -78,31 +81,45 @@ def routine_generate(
             else starter_prescription_add(day=first, item=item)
         )
         base.append(prescription)
-    ladders = {
-        p.exercise_id: list(p.exercise.stages.order_by("order")) for p in base if step == "stage"
-    }
-    for p in base:
-        if p.stage_id is None and ladders.get(p.exercise_id):
-            # Climbing the ladder starts from its first rung, on day 1 as on the days after it.
-            p.stage = ladders[p.exercise_id][0]
-            p.save(update_fields=["stage"])
+    # Each exercise's rungs, bottom up: the "stage" step climbs them; the "hold" and "reps"
+    # steps start from the stage's value where the coach gave none (the first rung's where the
+    # day follows the client's current stage, as a client starts there).
+    ladders = (
+        {p.exercise_id: list(p.exercise.stages.order_by("order")) for p in base}
+        if step != "none"
+        else {}
+    )
+    if step == "stage":
+        for p in base:
+            if p.stage_id is None and ladders[p.exercise_id]:
+                # Climbing the ladder starts from its first rung, on day 1 as on the days after.
+                p.stage = ladders[p.exercise_id][0]
+                p.save(update_fields=["stage"])
+    dose = "hold_seconds" if step == "hold" else "reps_per_side"
+    # The value each item's hold or reps steps up from, by its index in `base`.
+    starts: dict[int, int] = {}
     if step in ("hold", "reps"):
-        dose = "hold_seconds" if step == "hold" else "reps_per_side"
         most = _column_max(Prescription, dose)
         top_steps = (length_days - 1) // every_days
-        for p in base:
-            start = getattr(p, dose)
-            if start is not None and start + top_steps * step_amount > most:
+        for index, p in enumerate(base):
+            stage = p.stage or next(iter(ladders[p.exercise_id]), None)
+            value = getattr(p, dose)
+            if value is None and stage is not None:
+                value = getattr(stage, dose)
+            if value is None:
+                continue
+            if value + top_steps * step_amount > most:
                 raise DomainError(
-                    f"{p.exercise.name} would reach {start + top_steps * step_amount} by the last "
+                    f"{p.exercise.name} would reach {value + top_steps * step_amount} by the last "
                     f"day, more than a day can hold ({most}). Add less at each step.",
                     field="step_amount",
                 )
+            starts[index] = value
     rows = []
     for day in days[1:]:
         steps = (day.number - 1) // every_days
         day.intensity = intensity
-        for p in base:
+        for index, p in enumerate(base):
             copy = Prescription(
                 day=day,
                 order=p.order,
@@ -110,19 +127,20 @@ def routine_generate(
                 stage_id=p.stage_id,
                 **{f: getattr(p, f) for f in PRESCRIPTION_FIELDS},
             )
-            if step == "hold" and copy.hold_seconds is not None:
-                copy.hold_seconds += steps * step_amount
-            elif step == "reps" and copy.reps_per_side is not None:
-                copy.reps_per_side += steps * step_amount
-            elif step == "stage" and ladders.get(p.exercise_id):
+            if steps and index in starts:
+                # Until the first step the stage (or the coach) gives the value; from then on
+                # the program sets it.
+                setattr(copy, dose, starts[index] + steps * step_amount)
+            elif step == "stage" and ladders[p.exercise_id]:
                 ladder = ladders[p.exercise_id]
                 start = next((i for i, s in enumerate(ladder) if s.pk == p.stage_id), 0)
                 stage = ladder[min(start + steps * step_amount, len(ladder) - 1)]
-                if stage.pk != p.stage_id:  # a new rung brings its own dose
+                if stage.pk != p.stage_id:
                     copy.stage_id = stage.pk
-                    for dose in ("sets", "reps_per_side", "hold_seconds", "rest_seconds"):
-                        if getattr(stage, dose) is not None:
-                            setattr(copy, dose, getattr(stage, dose))
+                    # A new rung brings its own dose: what it gives is left to it.
+                    for name in STAGE_DOSE_FIELDS:
+                        if getattr(stage, name) is not None:
+                            setattr(copy, name, None)
             rows.append(copy)
     Day.objects.bulk_update(days[1:], ["intensity"])
     Prescription.objects.bulk_create(rows)

@@ -78,6 +78,13 @@
     return input.type === "number" ? Number(input.value) : input.value;
   }
 
+  // An emptied dose field is not stored: the stage gives it (its value is the placeholder).
+  function fromStage(input) {
+    const label = input.closest("label");
+    const name = label ? label.firstChild.textContent.trim() : "The value";
+    return "Saved. " + name + ": from the stage (" + input.placeholder + ").";
+  }
+
   // Dose and stage of a prescription.
   root.addEventListener("change", async function (event) {
     const input = event.target;
@@ -92,7 +99,7 @@
         const box = row.querySelector(".field-error");
         if (box) box.hidden = true;
         if (input.dataset.field === "stage") await refreshDay(card.dataset.day);
-        say("Saved.");
+        say(body[input.dataset.field] === null && input.placeholder ? fromStage(input) : "Saved.");
       } else if (card && input.dataset.dayField) {
         const body = {};
         body[input.dataset.dayField] = valueOf(input);

@@ -8,6 +8,20 @@ from coach.models import Client, Coach, Invite, User
 PASSWORD = "correct-horse-battery"
 
 
+def client_data(**overrides: object) -> dict[str, object]:
+    """A client as the coach enters one, on the page or through the API."""
+    data: dict[str, object] = {
+        "name": "Maya Lindqvist",
+        "email": "maya@example.org",
+        "time_zone": "Europe/Stockholm",
+        "reminder_time": "06:30",
+        "sex": "female",
+        "notes": "Knee surgery in 2023.",
+    }
+    data.update(overrides)
+    return data
+
+
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
@@ -34,9 +48,11 @@ class ClientFactory(factory.django.DjangoModelFactory[Client]):
     email = factory.Sequence(lambda n: f"client{n}@example.org")
     time_zone = "Europe/London"
 
-
-class ClientWithLoginFactory(ClientFactory):
-    user = factory.SubFactory(UserFactory, email=factory.SelfAttribute("..email"))
+    class Params:
+        # `with_login=True`: the client has a user account, under the client's e-mail.
+        with_login = factory.Trait(
+            user=factory.SubFactory(UserFactory, email=factory.SelfAttribute("..email"))
+        )
 
 
 class InviteFactory(factory.django.DjangoModelFactory[Invite]):

@@ -1,51 +1,20 @@
 """The /api/v1/clients/ resource: scoped to the coach, one error shape, no delete."""
 
+from functools import partial
+
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coach.models import Client
-from tests.coach.factories import ClientFactory, ClientWithLoginFactory, CoachFactory
+from tests.coach.factories import ClientFactory, CoachFactory, client_data
+from tests.conftest import api_url, assert_error_shape, get_counting_queries
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/clients/"
 
 
-def detail(pk: int, action: str = "") -> str:
-    return f"{LIST}{pk}/{action + '/' if action else ''}"
-
-
-@pytest.fixture
-def api(client, coach):
-    client.force_login(coach.user)
-    return client
-
-
-def new_client(**overrides: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "name": "Maya Lindqvist",
-        "email": "maya@example.org",
-        "time_zone": "Europe/Stockholm",
-        "reminder_time": "06:30",
-        "sex": "female",
-        "notes": "Knee surgery in 2023.",
-    }
-    data.update(overrides)
-    return data
-
-
-def assert_error_shape(body: dict) -> None:
-    assert set(body) == {"code", "message", "fields"}
-    assert isinstance(body["code"], str)
-    assert body["code"]
-    assert isinstance(body["message"], str)
-    assert body["message"]
-    assert isinstance(body["fields"], dict)
-    for messages in body["fields"].values():
-        assert isinstance(messages, list)
-        assert all(isinstance(message, str) for message in messages)
+detail = partial(api_url, LIST)
 
 
 # --- list ----------------------------------------------------------------------------------------
@@ -103,21 +72,14 @@ def test_list_search(api, coach):
     assert [row["name"] for row in by_email["results"]] == ["Piet Jansen"]
 
 
-def _list_queries(api) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = api.get(LIST)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_list_query_count_does_not_grow_with_clients(api, coach):
-    ClientWithLoginFactory.create_batch(2, coach=coach)
+    ClientFactory.create_batch(2, with_login=True, coach=coach)
     ClientFactory.create(coach=coach)
-    few = _list_queries(api)
+    _, few = get_counting_queries(api, LIST)
 
-    ClientWithLoginFactory.create_batch(30, coach=coach)
+    ClientFactory.create_batch(30, with_login=True, coach=coach)
     ClientFactory.create_batch(27, coach=coach)
-    many = _list_queries(api)
+    _, many = get_counting_queries(api, LIST)
 
     assert many == few
 
@@ -126,7 +88,9 @@ def test_list_query_count_does_not_grow_with_clients(api, coach):
 
 
 def test_create_returns_201_and_stores_the_client(api, coach):
-    response = api.post(LIST, new_client(email="Maya@Example.org"), content_type="application/json")
+    response = api.post(
+        LIST, client_data(email="Maya@Example.org"), content_type="application/json"
+    )
 
     assert response.status_code == 201
     body = response.json()
@@ -161,11 +125,11 @@ def test_create_with_only_the_required_fields(api, coach):
     ],
 )
 def test_create_with_bad_input_is_400_and_stores_nothing(api, coach, overrides, field):
-    response = api.post(LIST, new_client(**overrides), content_type="application/json")
+    response = api.post(LIST, client_data(**overrides), content_type="application/json")
 
     assert response.status_code == 400
     body = response.json()
-    assert_error_shape(body)
+    assert_error_shape(body, flat_fields=True)
     assert list(body["fields"]) == [field]
     assert body["fields"][field]
     assert not Client.objects.exists()
@@ -176,13 +140,13 @@ def test_create_with_a_duplicate_email_is_400_and_keeps_the_original(api, coach)
 
     response = api.post(
         LIST,
-        new_client(name="Second Maya", email="MAYA@example.org"),
+        client_data(name="Second Maya", email="MAYA@example.org"),
         content_type="application/json",
     )
 
     assert response.status_code == 400
     body = response.json()
-    assert_error_shape(body)
+    assert_error_shape(body, flat_fields=True)
     assert body["fields"] == {"email": ["You already have a client with this e-mail address."]}
     assert Client.objects.count() == 1
     original.refresh_from_db()
@@ -192,7 +156,7 @@ def test_create_with_a_duplicate_email_is_400_and_keeps_the_original(api, coach)
 def test_create_with_an_email_another_coach_uses_is_fine(api, coach):
     ClientFactory.create(email="maya@example.org")
 
-    response = api.post(LIST, new_client(), content_type="application/json")
+    response = api.post(LIST, client_data(), content_type="application/json")
 
     assert response.status_code == 201
     assert Client.objects.filter(coach=coach, email="maya@example.org").exists()
@@ -201,7 +165,7 @@ def test_create_with_an_email_another_coach_uses_is_fine(api, coach):
 def test_create_ignores_read_only_fields(api, coach):
     response = api.post(
         LIST,
-        new_client(archived_at="2020-01-01T00:00:00Z", has_login=True, is_archived=True),
+        client_data(archived_at="2020-01-01T00:00:00Z", has_login=True, is_archived=True),
         content_type="application/json",
     )
 
@@ -252,7 +216,7 @@ def test_update_changes_the_client(api, coach):
 def test_full_update(api, coach):
     client = ClientFactory.create(coach=coach)
 
-    response = api.put(detail(client.pk), new_client(), content_type="application/json")
+    response = api.put(detail(client.pk), client_data(), content_type="application/json")
 
     assert response.status_code == 200
     client.refresh_from_db()
@@ -272,7 +236,7 @@ def test_update_to_a_duplicate_email_is_400(api, coach):
 
     assert response.status_code == 400
     body = response.json()
-    assert_error_shape(body)
+    assert_error_shape(body, flat_fields=True)
     assert "email" in body["fields"]
     client.refresh_from_db()
     assert client.name == "Maya L"
@@ -287,7 +251,7 @@ def test_update_with_a_bad_time_zone_is_400(api, coach):
     )
 
     assert response.status_code == 400
-    assert_error_shape(response.json())
+    assert_error_shape(response.json(), flat_fields=True)
     assert "time_zone" in response.json()["fields"]
     client.refresh_from_db()
     assert client.time_zone == "UTC"
@@ -299,7 +263,7 @@ def test_there_is_no_delete(api, coach):
     response = api.delete(detail(client.pk))
 
     assert response.status_code == 405
-    assert_error_shape(response.json())
+    assert_error_shape(response.json(), flat_fields=True)
     assert Client.objects.filter(pk=client.pk).exists()
 
 
@@ -336,7 +300,7 @@ def test_archive_and_restore(api, coach):
     [
         ("get", "", None),
         ("patch", "", {"name": "Hijacked"}),
-        ("put", "", new_client(name="Hijacked")),
+        ("put", "", client_data(name="Hijacked")),
         ("post", "archive", None),
         ("post", "restore", None),
     ],
@@ -348,7 +312,7 @@ def test_another_coachs_client_is_404(api, method, action, data):
 
     assert response.status_code == 404
     body = response.json()
-    assert_error_shape(body)
+    assert_error_shape(body, flat_fields=True)
     assert body["code"] == "not_found"
     other.refresh_from_db()
     assert other.name == "Otto Other"
@@ -374,23 +338,23 @@ def test_anonymous_is_refused_with_the_error_shape(client, db, method, path):
 
     assert response.status_code in {401, 403}
     body = response.json()
-    assert_error_shape(body)
+    assert_error_shape(body, flat_fields=True)
     assert body["code"] == "not_authenticated"
     assert body["fields"] == {}
 
 
 def test_a_client_user_is_forbidden(client):
-    own = ClientWithLoginFactory.create()
+    own = ClientFactory.create(with_login=True)
     client.force_login(own.user)
 
     listing = client.get(LIST)
     own_detail = client.get(detail(own.pk))
-    create = client.post(LIST, new_client(), content_type="application/json")
+    create = client.post(LIST, client_data(), content_type="application/json")
 
     for response in (listing, own_detail, create):
         assert response.status_code == 403
         body = response.json()
-        assert_error_shape(body)
+        assert_error_shape(body, flat_fields=True)
         assert body["code"] == "permission_denied"
     assert Client.objects.count() == 1
 

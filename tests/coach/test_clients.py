@@ -3,28 +3,22 @@
 from datetime import time
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from coach.models import Client
-from tests.coach.factories import ClientFactory, ClientWithLoginFactory, CoachFactory
+from tests.coach.factories import ClientFactory, CoachFactory, client_data
+from tests.conftest import get_counting_queries
 
 pytestmark = pytest.mark.django_db
 
-
-def client_data(**overrides: str) -> dict[str, str]:
-    data = {
-        "name": "Maya Lindqvist",
-        "email": "maya@example.org",
-        "time_zone": "Europe/Stockholm",
-        "reminder_time": "06:30",
-        "sex": "female",
-        "notes": "Knee surgery in 2023.",
-    }
-    data.update(overrides)
-    return data
+COACH_PAGES = [
+    reverse("dashboard"),
+    reverse("client-create"),
+    reverse("client-detail", args=[1]),
+    reverse("client-edit", args=[1]),
+    reverse("client-archive", args=[1]),
+]
 
 
 def names_on(response) -> list[str]:
@@ -143,21 +137,14 @@ def test_archived_tab_without_archived_clients(coach_client, coach):
     assert "No archived clients." in response.content.decode()
 
 
-def _dashboard_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("dashboard"))
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_dashboard_query_count_does_not_grow_with_clients(coach_client, coach):
-    ClientWithLoginFactory.create_batch(2, coach=coach)
+    ClientFactory.create_batch(2, with_login=True, coach=coach)
     ClientFactory.create(coach=coach)
-    few = _dashboard_queries(coach_client)
+    _, few = get_counting_queries(coach_client, reverse("dashboard"))
 
-    ClientWithLoginFactory.create_batch(30, coach=coach)
+    ClientFactory.create_batch(30, with_login=True, coach=coach)
     ClientFactory.create_batch(27, coach=coach)
-    many = _dashboard_queries(coach_client)
+    _, many = get_counting_queries(coach_client, reverse("dashboard"))
 
     assert many == few
 
@@ -325,8 +312,12 @@ def test_archive_asks_for_confirmation_first(coach_client, coach):
 
 
 def test_archive_hides_the_client_and_keeps_its_data(coach_client, coach):
-    client = ClientWithLoginFactory.create(
-        coach=coach, name="Maya Lindqvist", email="maya@example.org", notes="Keep me."
+    client = ClientFactory.create(
+        with_login=True,
+        coach=coach,
+        name="Maya Lindqvist",
+        email="maya@example.org",
+        notes="Keep me.",
     )
 
     response = coach_client.post(reverse("client-archive", args=[client.pk]), follow=True)
@@ -385,7 +376,7 @@ def test_restore_needs_a_post(coach_client, coach):
     ],
 )
 def test_another_coachs_client_is_not_found(coach_client, url_name, method):
-    other = ClientWithLoginFactory.create(name="Otto Other", email="otto@example.org")
+    other = ClientFactory.create(with_login=True, name="Otto Other", email="otto@example.org")
     other_no_login = ClientFactory.create(coach=other.coach, archived_at=timezone.now())
 
     for target in (other, other_no_login):
@@ -402,25 +393,16 @@ def test_another_coachs_client_is_not_found(coach_client, url_name, method):
     assert not other_no_login.invites.exists()
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        reverse("dashboard"),
-        reverse("client-create"),
-        reverse("client-detail", args=[1]),
-        reverse("client-edit", args=[1]),
-        reverse("client-archive", args=[1]),
-    ],
-)
+@pytest.mark.parametrize("url", COACH_PAGES)
 def test_a_client_user_gets_not_found_on_coach_pages(client, url):
-    client_with_login = ClientWithLoginFactory.create()
+    client_with_login = ClientFactory.create(with_login=True)
     client.force_login(client_with_login.user)
 
     assert client.get(url).status_code == 404
 
 
 def test_a_client_user_cannot_post_to_coach_pages(client):
-    own = ClientWithLoginFactory.create()
+    own = ClientFactory.create(with_login=True)
     client.force_login(own.user)
 
     assert client.post(reverse("client-create"), client_data()).status_code == 404
@@ -432,16 +414,7 @@ def test_a_client_user_cannot_post_to_coach_pages(client):
     assert Client.objects.count() == 1
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        reverse("dashboard"),
-        reverse("client-create"),
-        reverse("client-detail", args=[1]),
-        reverse("client-edit", args=[1]),
-        reverse("client-archive", args=[1]),
-    ],
-)
+@pytest.mark.parametrize("url", COACH_PAGES)
 def test_anonymous_visitors_are_sent_to_login(client, db, url):
     response = client.get(url)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from coach import services
 from coach.models import Invite, User
-from tests.coach.factories import ClientFactory, ClientWithLoginFactory, InviteFactory
+from tests.coach.factories import ClientFactory, InviteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +230,7 @@ def test_inviting_an_archived_client_is_refused(
 def test_inviting_a_client_who_has_a_login_is_refused(
     coach_client, coach, django_capture_on_commit_callbacks
 ):
-    with_login = ClientWithLoginFactory.create(coach=coach)
+    with_login = ClientFactory.create(with_login=True, coach=coach)
 
     response = send_invite(coach_client, with_login, django_capture_on_commit_callbacks)
 

@@ -22,6 +22,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.coach.factories import PASSWORD
 from tests.conftest import chromium_path, require
 
 CHROMIUM_ARGS = [
@@ -42,6 +43,16 @@ TIMEOUT_MS = 10_000
 
 NewPage = Callable[..., Page]
 Screenshot = Callable[[Page, str], Path]
+
+
+def log_in(page: Page, email: str) -> None:
+    """Log in on the login page, in a desktop window, as the factories' user with `email`."""
+    page.set_viewport_size(DESKTOP)
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 
 @pytest.hookimpl(wrapper=True)

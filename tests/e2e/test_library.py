@@ -8,8 +8,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from exercises.models import Exercise
 from exercises.services import exercise_create, library_seed
-from tests.coach.factories import PASSWORD, CoachFactory
-from tests.e2e.conftest import DESKTOP, SCREENSHOT_DIR, Screenshot
+from tests.coach.factories import CoachFactory
+from tests.e2e.conftest import SCREENSHOT_DIR, Screenshot, log_in
 from tests.exercises.factories import exercise_data, stage_data
 
 pytestmark = [
@@ -20,15 +20,6 @@ pytestmark = [
 ]
 
 NEW_STAGE = "Deficit, heaviest controlled load"
-
-
-def log_in(page: Page, email: str) -> None:
-    page.set_viewport_size(DESKTOP)
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 
 def rung_titles(page: Page) -> Locator:

@@ -8,8 +8,8 @@ from django.core.mail import EmailMessage
 from playwright.sync_api import Page, expect
 
 from coach.models import Client
-from tests.coach.factories import PASSWORD, ClientFactory, CoachFactory
-from tests.e2e.conftest import PHONE, NewPage, Screenshot
+from tests.coach.factories import ClientFactory, CoachFactory
+from tests.e2e.conftest import PHONE, NewPage, Screenshot, log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -163,11 +163,7 @@ def test_dashboard_search_and_pagination(page: Page, screenshot: Screenshot):
     ClientFactory(coach=coach, name="Zora Quill", email="zora@example.org")
     ClientFactory(name="Zora Elsewhere")  # another coach's client never shows up
 
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill("busy@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    log_in(page, "busy@example.org")
 
     # 31 clients: 25 on the first page, 6 on the second.
     rows = page.locator("table tbody tr")

@@ -13,8 +13,8 @@ from exercises.models import Exercise
 from exercises.services import library_seed
 from programs import services
 from programs.models import Assignment, Day, Prescription, Program
-from tests.coach.factories import PASSWORD, ClientFactory, CoachFactory
-from tests.e2e.conftest import DESKTOP, SCREENSHOT_DIR, Screenshot
+from tests.coach.factories import ClientFactory, CoachFactory
+from tests.e2e.conftest import SCREENSHOT_DIR, Screenshot, log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,15 +35,6 @@ PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 def label(text: str) -> re.Pattern[str]:
     """A form label as Django renders it, with or without its ":" suffix."""
     return re.compile(rf"^{re.escape(text)}:?$")
-
-
-def log_in(page: Page, email: str) -> None:
-    page.set_viewport_size(DESKTOP)
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 
 def day_card(page: Page, number: int) -> Locator:

@@ -1,14 +1,18 @@
-"""Factories for the exercise library: own exercises by default, `owner=None` for shared ones."""
+"""Factories and builders for the exercise library: own exercises by default, `owner=None` for
+shared ones, and the data the services and the API take."""
 
 from decimal import Decimal
+from typing import Any
 
 import factory
+from django.test import Client
 from django.utils.text import slugify
 
 from coach.models import Coach
 from exercises.models import Equipment, Exercise, Region, Stage
 from programs.models import Day, Prescription, Program
 from tests.coach.factories import CoachFactory
+from tests.conftest import get_counting_queries
 
 
 class RegionFactory(factory.django.DjangoModelFactory[Region]):
@@ -30,6 +34,11 @@ class EquipmentFactory(factory.django.DjangoModelFactory[Equipment]):
 
 
 class ExerciseFactory(factory.django.DjangoModelFactory[Exercise]):
+    """A one-sided strength exercise counted in reps, of a new coach's own library.
+
+    `regions` and `equipment` take slugs; `stages=n` builds a ladder of n rungs (see `stages`).
+    """
+
     class Meta:
         model = Exercise
         skip_postgeneration_save = True
@@ -55,8 +64,29 @@ class ExerciseFactory(factory.django.DjangoModelFactory[Exercise]):
         if create and extracted:
             self.equipment.set([EquipmentFactory.create(slug=slug) for slug in extracted])
 
+    @factory.post_generation
+    def stages(self, create: bool, extracted: int | None, **kwargs: object) -> None:
+        """`stages=n`: rungs "Stage 1" to "Stage n", each a set, a rep, 10 s of hold and 30 s of
+        rest more than the one below (rung 1: 2 sets, 7 per side, 10 s, 30 s rest); every rung
+        but the top asks for 3 sessions to move up."""
+        if not create or not extracted:
+            return
+        for order in range(1, extracted + 1):
+            StageFactory.create(
+                exercise=self,
+                order=order,
+                name=f"Stage {order}",
+                sets=order + 1,
+                reps_per_side=6 + order,
+                hold_seconds=10 * order,
+                rest_seconds=30 * order,
+                criteria_sessions=3 if order < extracted else None,
+            )
+
 
 class StageFactory(factory.django.DjangoModelFactory[Stage]):
+    """A rung of 3 sets of 8 per side, on a new exercise unless one is given."""
+
     class Meta:
         model = Stage
 
@@ -67,6 +97,15 @@ class StageFactory(factory.django.DjangoModelFactory[Stage]):
     reps_per_side = 8
 
 
+def shared(slug: str) -> Exercise:
+    """An exercise of the seeded shared library."""
+    return Exercise.objects.get(owner=None, slug=slug)
+
+
+def stage_of(exercise: Exercise, order: int) -> Stage:
+    return exercise.stages.get(order=order)
+
+
 def stage_data(name: str, **overrides: object) -> dict[str, object]:
     """A stage as the services take it."""
     data: dict[str, object] = {"name": name, "sets": 3, "reps_per_side": 8}
@@ -74,9 +113,9 @@ def stage_data(name: str, **overrides: object) -> dict[str, object]:
     return data
 
 
-def exercise_data(name: str = "Split squat", **overrides: object) -> dict[str, object]:
-    """An exercise as the services take it, with a two-rung ladder."""
-    data: dict[str, object] = {
+def exercise_data(name: str = "Split squat", **overrides: Any) -> dict[str, Any]:
+    """An exercise as the services and the API take it, with a two-rung ladder."""
+    data: dict[str, Any] = {
         "name": name,
         "summary": "One foot forward, one back; lower the back knee.",
         "instructions": ["Take a long stride.", "Lower the back knee.", "Drive up."],
@@ -102,14 +141,15 @@ def exercise_data(name: str = "Split squat", **overrides: object) -> dict[str, o
     return data
 
 
-def bulk_library(coach: Coach, count: int) -> None:
-    """`count` own exercises, each with two stages and a region, quickly (no signals)."""
+def bulk_library(coach: Coach, count: int, *, name: str = "Bulk") -> None:
+    """`count` own exercises named "`name` 000" on, each with two stages and a region, quickly
+    (no signals)."""
     region, _ = Region.objects.get_or_create(slug="quads", defaults={"name": "Quads"})
     exercises = Exercise.objects.bulk_create(
         Exercise(
             owner=coach,
-            name=f"Bulk {n:03}",
-            slug=f"bulk-{n:03}",
+            name=f"{name} {n:03}",
+            slug=slugify(f"{name} {n:03}"),
             laterality="unilateral",
             measurement="reps",
             category="strength",
@@ -125,6 +165,18 @@ def bulk_library(coach: Coach, count: int) -> None:
         Exercise.regions.through(exercise_id=exercise.pk, region_id=region.pk)
         for exercise in exercises
     )
+
+
+def list_queries(path: str, params: dict[str, str], *, own: int) -> tuple[Any, int]:
+    """A new coach with `own` exercises (`bulk_library`) opens a library list: the response and
+    the number of queries it took. The exercises are deleted again, for the next call."""
+    coach = CoachFactory.create()
+    bulk_library(coach, own)
+    browser = Client()
+    browser.force_login(coach.user)
+    response, queries = get_counting_queries(browser, path, params)
+    Exercise.objects.all().delete()
+    return response, queries
 
 
 def use_in_a_program(exercise: Exercise, stage: Stage | None = None) -> Prescription:

@@ -1,21 +1,21 @@
 """/api/v1/exercises/: the library for other tools, with nested stages and the same filters."""
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from exercises.models import Exercise, Stage
 from exercises.services import exercise_copy, exercise_create, library_seed
-from tests.coach.factories import ClientWithLoginFactory, CoachFactory
+from tests.coach.factories import ClientFactory, CoachFactory
+from tests.conftest import api_url, assert_error_shape
 from tests.exercises.factories import (
     ExerciseFactory,
-    StageFactory,
     bulk_library,
     exercise_data,
+    list_queries,
+    shared,
     stage_data,
     use_in_a_program,
 )
@@ -25,72 +25,54 @@ pytestmark = pytest.mark.django_db
 LIST = "/api/v1/exercises/"
 
 
-def detail(pk: int, action: str = "") -> str:
-    return f"{LIST}{pk}/{action + '/' if action else ''}"
-
-
-@pytest.fixture
-def api(client, coach):
-    client.force_login(coach.user)
-    return client
-
-
-def assert_error_shape(body: dict) -> None:
-    assert set(body) == {"code", "message", "fields"}
-    assert isinstance(body["code"], str)
-    assert body["code"]
-    assert isinstance(body["message"], str)
-    assert body["message"]
-    assert isinstance(body["fields"], dict)
-
-
-def shared(slug: str) -> Exercise:
-    return Exercise.objects.get(owner=None, slug=slug)
+detail = partial(api_url, LIST)
 
 
 def new_exercise(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "name": "Copenhagen plank",
-        "summary": "Side plank with the top leg on a bench.",
-        "instructions": ["Lie on your side.", "Top leg on the bench.", "Lift the hips."],
-        "cues": ["Straight line head to heel"],
-        "faults": [{"fault": "Hips sag", "fix": "Shorten the hold"}],
-        "breathing": "Slow breaths through the nose.",
-        "laterality": "unilateral",
-        "measurement": "hold",
-        "category": "stability",
-        "regions": ["adductors", "core"],
-        "equipment": ["bench"],
-        "video_url": "https://video.example.org/copenhagen",
-        "stages": [
-            {
-                "name": "Short lever",
-                "support": "knee on the bench",
-                "sets": 3,
-                "hold_seconds": 20,
-                "criteria_sessions": 3,
-                "criteria_min_form": 4,
-                "criteria_max_gap_pct": 10,
-                "criteria_min_hold_seconds": 20,
-                "criteria_note": "Both sides steady.",
-            },
-            {
-                "name": "Long lever, loaded",
-                "support": "foot on the bench",
-                "sets": 3,
-                "hold_seconds": 30,
-                "load_unit": "kg",
-                "load_min": "2.5",
-                "load_max": "5",
-                "load_min_female": "2",
-                "load_max_female": "4",
-                "load_min_male": "4",
-                "load_max_male": "6",
-            },
-        ],
-    }
-    data.update(overrides)
-    return data
+    """A one-sided hold with sex-specific load bands, as a client of the API posts it."""
+    return (
+        exercise_data(
+            "Copenhagen plank",
+            summary="Side plank with the top leg on a bench.",
+            instructions=["Lie on your side.", "Top leg on the bench.", "Lift the hips."],
+            cues=["Straight line head to heel"],
+            faults=[{"fault": "Hips sag", "fix": "Shorten the hold"}],
+            breathing="Slow breaths through the nose.",
+            laterality="unilateral",
+            measurement="hold",
+            category="stability",
+            regions=["adductors", "core"],
+            equipment=["bench"],
+            video_url="https://video.example.org/copenhagen",
+            stages=[
+                {
+                    "name": "Short lever",
+                    "support": "knee on the bench",
+                    "sets": 3,
+                    "hold_seconds": 20,
+                    "criteria_sessions": 3,
+                    "criteria_min_form": 4,
+                    "criteria_max_gap_pct": 10,
+                    "criteria_min_hold_seconds": 20,
+                    "criteria_note": "Both sides steady.",
+                },
+                {
+                    "name": "Long lever, loaded",
+                    "support": "foot on the bench",
+                    "sets": 3,
+                    "hold_seconds": 30,
+                    "load_unit": "kg",
+                    "load_min": "2.5",
+                    "load_max": "5",
+                    "load_min_female": "2",
+                    "load_max_female": "4",
+                    "load_min_male": "4",
+                    "load_max_male": "6",
+                },
+            ],
+        )
+        | overrides
+    )
 
 
 # --- list and filters -----------------------------------------------------------------------
@@ -110,62 +92,12 @@ def test_list_is_paginated_with_nested_stages(api, coach):
 
 
 def test_the_list_pages_on(api, coach):
-    Exercise.objects.bulk_create(
-        Exercise(
-            owner=coach,
-            name=f"Drill {n:02}",
-            slug=f"drill-{n:02}",
-            laterality="bilateral",
-            measurement="reps",
-            category="strength",
-        )
-        for n in range(55)
-    )
+    bulk_library(coach, 55, name="Drill")
     first = api.get(LIST).json()
     assert first["count"] == 55
     assert len(first["results"]) == 50
     second = api.get(first["next"]).json()
-    assert [row["name"] for row in second["results"]] == [f"Drill {n:02}" for n in range(50, 55)]
-
-
-@pytest.fixture
-def sample(coach):
-    ExerciseFactory.create(
-        owner=None,
-        name="Hinge drill",
-        category="stability",
-        laterality="bilateral",
-        regions=["hamstrings"],
-        equipment=["dowel"],
-    )
-    balance = ExerciseFactory.create(
-        owner=None,
-        name="Balance hold",
-        category="stability",
-        laterality="unilateral",
-        regions=["ankles"],
-        equipment=["balance-pad"],
-    )
-    StageFactory.create(exercise=balance, order=1)
-    lunge = ExerciseFactory.create(
-        owner=coach,
-        name="My lunge",
-        summary="Step forward and sink.",
-        category="strength",
-        laterality="alternating",
-        regions=["quads", "glutes"],
-        equipment=["dumbbell"],
-    )
-    StageFactory.create(exercise=lunge, order=1)
-    ExerciseFactory.create(
-        owner=coach, name="My sprint", category="power", laterality="bilateral", regions=["quads"]
-    )
-    ExerciseFactory.create(
-        owner=CoachFactory.create(), name="Their secret drill", category="strength"
-    )
-    ExerciseFactory.create(
-        owner=coach, name="My archived drill", archived_at="2024-01-01T00:00:00Z"
-    )
+    assert [row["name"] for row in second["results"]] == [f"Drill {n:03}" for n in range(50, 55)]
 
 
 @pytest.mark.parametrize(
@@ -187,13 +119,13 @@ def sample(coach):
         ({"region": "quads", "laterality": "alternating"}, ["My lunge"]),
     ],
 )
-def test_list_filters_like_the_page(api, sample, params, expected):
+def test_list_filters_like_the_page(api, sample_library, params, expected):
     response = api.get(LIST, params)
     assert response.status_code == 200
     assert [row["name"] for row in response.json()["results"]] == expected
 
 
-def test_a_bad_filter_value_is_a_400(api, sample):
+def test_a_bad_filter_value_is_a_400(api, sample_library):
     response = api.get(LIST, {"laterality": "sideways"})
     assert response.status_code == 400
     body = response.json()
@@ -204,17 +136,10 @@ def test_a_bad_filter_value_is_a_400(api, sample):
 @pytest.mark.parametrize("params", [{}, {"q": "bulk", "has_stages": "true", "region": "quads"}])
 def test_the_list_takes_as_many_queries_for_500_exercises_as_for_5(params):
     def queries_for(count: int) -> int:
-        coach = CoachFactory.create()
-        bulk_library(coach, count)
-        browser = Client()
-        browser.force_login(coach.user)
-        with CaptureQueriesContext(connection) as captured:
-            response = browser.get(LIST, params)
-        assert response.status_code == 200
+        response, queries = list_queries(LIST, params, own=count)
         assert response.json()["count"] == count
         assert all(len(row["stages"]) == 2 for row in response.json()["results"])
-        Exercise.objects.all().delete()
-        return len(captured.captured_queries)
+        return queries
 
     assert queries_for(5) == queries_for(500)
 
@@ -522,7 +447,7 @@ def test_copy_a_shared_exercise(api, coach):
 
 
 def test_a_client_user_is_forbidden(client):
-    client.force_login(ClientWithLoginFactory.create().user)
+    client.force_login(ClientFactory.create(with_login=True).user)
     exercise = ExerciseFactory.create(owner=None)
     for response in (
         client.get(LIST),

@@ -14,9 +14,22 @@ from tests.exercises.factories import ExerciseFactory, StageFactory
 pytestmark = pytest.mark.django_db
 
 
+# Each range of a stage's load: general, for women, for men.
+LOAD_RANGES = [
+    ("load_min", "load_max"),
+    ("load_min_female", "load_max_female"),
+    ("load_min_male", "load_max_male"),
+]
+
+
 def save_rejected(obj: Exercise | Stage) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         obj.save()
+
+
+def unsaved_stage(**fields: object) -> Stage:
+    """A rung of a saved exercise, not saved itself."""
+    return StageFactory.build(exercise=ExerciseFactory.create(), **fields)
 
 
 # --- database constraints -------------------------------------------------------------------
@@ -25,58 +38,34 @@ def save_rejected(obj: Exercise | Stage) -> None:
 def test_stage_order_is_unique_per_exercise():
     exercise = ExerciseFactory.create()
     StageFactory.create(exercise=exercise, order=1)
-    save_rejected(Stage(exercise=exercise, order=1, name="Duplicate rung"))
+    save_rejected(StageFactory.build(exercise=exercise, order=1))
     # Another exercise may have its own stage 1.
     StageFactory.create(exercise=ExerciseFactory.create(), order=1)
 
 
 def test_stage_order_starts_at_one():
-    save_rejected(Stage(exercise=ExerciseFactory.create(), order=0, name="Rung zero"))
+    save_rejected(unsaved_stage(order=0))
 
 
-@pytest.mark.parametrize(
-    ("low", "high"),
-    [
-        ("load_min", "load_max"),
-        ("load_min_female", "load_max_female"),
-        ("load_min_male", "load_max_male"),
-    ],
-)
+@pytest.mark.parametrize(("low", "high"), LOAD_RANGES)
 def test_negative_load_is_rejected(low, high):
-    stage = Stage(exercise=ExerciseFactory.create(), order=1, name="Loaded", load_unit="lb")
+    stage = unsaved_stage(load_unit="lb")
     setattr(stage, low, Decimal("-5"))
     setattr(stage, high, Decimal("10"))
     save_rejected(stage)
 
 
-@pytest.mark.parametrize(
-    ("low", "high"),
-    [
-        ("load_min", "load_max"),
-        ("load_min_female", "load_max_female"),
-        ("load_min_male", "load_max_male"),
-    ],
-)
+@pytest.mark.parametrize(("low", "high"), LOAD_RANGES)
 def test_load_min_above_max_is_rejected(low, high):
-    stage = Stage(exercise=ExerciseFactory.create(), order=1, name="Loaded", load_unit="lb")
+    stage = unsaved_stage(load_unit="lb")
     setattr(stage, low, Decimal("30"))
     setattr(stage, high, Decimal("20"))
     save_rejected(stage)
 
 
-@pytest.mark.parametrize(
-    "field",
-    [
-        "load_min",
-        "load_max",
-        "load_min_female",
-        "load_max_female",
-        "load_min_male",
-        "load_max_male",
-    ],
-)
+@pytest.mark.parametrize("field", [field for pair in LOAD_RANGES for field in pair])
 def test_one_end_of_a_load_range_alone_is_rejected(field):
-    stage = Stage(exercise=ExerciseFactory.create(), order=1, name="Loaded", load_unit="lb")
+    stage = unsaved_stage(load_unit="lb")
     setattr(stage, field, Decimal("10"))
     save_rejected(stage)
 
@@ -97,9 +86,7 @@ def test_a_full_load_range_is_stored():
 
 @pytest.mark.parametrize("form", [0, 6])
 def test_criteria_form_outside_one_to_five_is_rejected(form):
-    save_rejected(
-        Stage(exercise=ExerciseFactory.create(), order=1, name="Rung", criteria_min_form=form)
-    )
+    save_rejected(unsaved_stage(criteria_min_form=form))
 
 
 @pytest.mark.parametrize("form", [1, 5])
@@ -108,25 +95,14 @@ def test_criteria_form_at_the_ends_is_stored(form):
 
 
 def test_criteria_gap_above_100_percent_is_rejected():
-    save_rejected(
-        Stage(exercise=ExerciseFactory.create(), order=1, name="Rung", criteria_max_gap_pct=101)
-    )
+    save_rejected(unsaved_stage(criteria_max_gap_pct=101))
     assert StageFactory.create(criteria_max_gap_pct=100).pk
 
 
 def test_slug_is_unique_per_owner():
     coach = CoachFactory.create()
     ExerciseFactory.create(owner=coach, name="Step down", slug="step-down")
-    save_rejected(
-        Exercise(
-            owner=coach,
-            name="Step down again",
-            slug="step-down",
-            laterality="unilateral",
-            measurement="reps",
-            category="strength",
-        )
-    )
+    save_rejected(ExerciseFactory.build(owner=coach, name="Step down again", slug="step-down"))
     # Another coach, and the shared library, may use the same slug.
     ExerciseFactory.create(owner=CoachFactory.create(), name="Step down", slug="step-down")
     ExerciseFactory.create(owner=None, name="Step down", slug="step-down")
@@ -134,23 +110,14 @@ def test_slug_is_unique_per_owner():
 
 def test_slug_is_unique_in_the_shared_library():
     ExerciseFactory.create(owner=None, name="Step down", slug="step-down")
-    save_rejected(
-        Exercise(
-            owner=None,
-            name="Another step down",
-            slug="step-down",
-            laterality="unilateral",
-            measurement="reps",
-            category="strength",
-        )
-    )
+    save_rejected(ExerciseFactory.build(owner=None, name="Another step down", slug="step-down"))
 
 
 # --- Stage.clean ----------------------------------------------------------------------------
 
 
 def clean_errors(**fields: object) -> dict[str, list[str]]:
-    stage = Stage(exercise=ExerciseFactory.create(), order=1, name="Rung", **fields)
+    stage = unsaved_stage(**fields)
     with pytest.raises(ValidationError) as caught:
         stage.full_clean()
     return caught.value.message_dict
@@ -189,10 +156,7 @@ def test_clean_rejects_negative_loads_and_form_out_of_range():
 
 
 def test_clean_accepts_a_good_stage():
-    stage = Stage(
-        exercise=ExerciseFactory.create(),
-        order=1,
-        name="Loaded",
+    stage = unsaved_stage(
         load_unit="lb",
         load_min=Decimal("10"),
         load_max=Decimal("20"),
@@ -204,12 +168,9 @@ def test_clean_accepts_a_good_stage():
 
 
 def test_exercise_clean_checks_lists():
-    exercise = Exercise(
+    exercise = ExerciseFactory.build(
+        owner=None,
         name="Bad lists",
-        slug="bad-lists",
-        laterality="bilateral",
-        measurement="reps",
-        category="strength",
         instructions=["ok", "  "],
         faults=[{"fault": "no fix"}],
     )
@@ -239,7 +200,7 @@ def test_load_range_for_falls_back_to_the_general_range_and_to_none():
 
 
 def test_zero_sessions_in_a_row_is_rejected_by_the_database():
-    save_rejected(Stage(exercise=ExerciseFactory.create(), order=1, name="x", criteria_sessions=0))
+    save_rejected(unsaved_stage(criteria_sessions=0))
 
 
 def test_clean_asks_for_the_session_count_when_other_criteria_are_given():

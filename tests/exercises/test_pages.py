@@ -8,20 +8,18 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from exercises.models import Exercise, Stage
-from exercises.services import exercise_create, library_seed
+from exercises.services import exercise_create
 from exercises.transfer import exercises_export
-from tests.coach.factories import ClientWithLoginFactory, CoachFactory
+from tests.coach.factories import ClientFactory, CoachFactory
 from tests.exercises.factories import (
     ExerciseFactory,
-    StageFactory,
     bulk_library,
     exercise_data,
+    list_queries,
+    shared,
     stage_data,
     use_in_a_program,
 )
@@ -41,15 +39,6 @@ def text(response) -> str:
     return html.unescape(response.content.decode())
 
 
-def shared(slug: str) -> Exercise:
-    return Exercise.objects.get(owner=None, slug=slug)
-
-
-@pytest.fixture
-def library():
-    library_seed()
-
-
 # --- list: search, filters, pagination, empty states ----------------------------------------
 
 
@@ -65,48 +54,6 @@ def test_search_finds_the_single_leg_deadlift(coach_client, library):
 
 def test_search_is_case_insensitive_and_matches_words_in_any_order(coach_client, library):
     assert "Single-leg deadlift" in names(coach_client.get(LIST, {"q": "DEADLIFT single"}))
-
-
-@pytest.fixture
-def sample(coach):
-    """A small controlled library: two shared, two own, one another coach's."""
-    ExerciseFactory.create(
-        owner=None,
-        name="Hinge drill",
-        category="stability",
-        laterality="bilateral",
-        regions=["hamstrings"],
-        equipment=["dowel"],
-    )
-    balance = ExerciseFactory.create(
-        owner=None,
-        name="Balance hold",
-        category="stability",
-        laterality="unilateral",
-        regions=["ankles"],
-        equipment=["balance-pad"],
-    )
-    StageFactory.create(exercise=balance, order=1)
-    lunge = ExerciseFactory.create(
-        owner=coach,
-        name="My lunge",
-        category="strength",
-        laterality="alternating",
-        regions=["quads", "glutes"],
-        equipment=["dumbbell"],
-    )
-    StageFactory.create(exercise=lunge, order=1)
-    StageFactory.create(exercise=lunge, order=2)
-    ExerciseFactory.create(
-        owner=coach,
-        name="My sprint",
-        category="power",
-        laterality="bilateral",
-        regions=["quads"],
-    )
-    ExerciseFactory.create(
-        owner=CoachFactory.create(), name="Their secret drill", category="strength"
-    )
 
 
 @pytest.mark.parametrize(
@@ -128,13 +75,13 @@ def sample(coach):
         ({"q": "lunge", "scope": "mine"}, ["My lunge"]),
     ],
 )
-def test_each_filter_narrows_the_list(coach_client, sample, params, expected):
+def test_each_filter_narrows_the_list(coach_client, sample_library, params, expected):
     response = coach_client.get(LIST, params)
     assert names(response) == expected
     assert f"{len(expected)} exercise" in text(response)
 
 
-def test_the_list_shows_stage_counts_and_whose_exercise_it_is(coach_client, sample):
+def test_the_list_shows_stage_counts_and_whose_exercise_it_is(coach_client, sample_library):
     page = text(coach_client.get(LIST, {"q": "lunge"}))
     assert "2 stages" in page
     assert "Mine" in page
@@ -155,28 +102,18 @@ def test_archived_exercises_are_hidden_unless_asked_for(coach_client, coach):
 
 
 def test_pagination_twenty_a_page_keeping_the_filters(coach_client, coach):
-    Exercise.objects.bulk_create(
-        Exercise(
-            owner=coach,
-            name=f"Drill {n:02}",
-            slug=f"drill-{n:02}",
-            laterality="bilateral",
-            measurement="reps",
-            category="strength",
-        )
-        for n in range(45)
-    )
+    bulk_library(coach, 45, name="Drill")
     ExerciseFactory.create(owner=None, name="Shared drill")
 
     first = coach_client.get(LIST, {"scope": "mine"})
-    assert names(first) == [f"Drill {n:02}" for n in range(20)]
+    assert names(first) == [f"Drill {n:03}" for n in range(20)]
     page = text(first)
     assert "45 exercises" in page
     assert "Page 1 of 3" in page
     assert 'href="?scope=mine&page=2"' in page
 
     last = coach_client.get(LIST, {"scope": "mine", "page": 3})
-    assert names(last) == [f"Drill {n:02}" for n in range(40, 45)]
+    assert names(last) == [f"Drill {n:03}" for n in range(40, 45)]
     assert "Page 3 of 3" in text(last)
     # A page past the end shows the last page rather than an error.
     assert names(coach_client.get(LIST, {"scope": "mine", "page": 99})) == names(last)
@@ -214,16 +151,9 @@ def test_an_unknown_region_shows_the_error_not_the_whole_library(coach_client, l
 @pytest.mark.parametrize("params", [{}, {"q": "bulk", "has_stages": "true", "region": "quads"}])
 def test_the_list_takes_as_many_queries_for_500_exercises_as_for_5(params):
     def queries_for(count: int) -> int:
-        coach = CoachFactory.create()
-        bulk_library(coach, count)
-        browser = Client()
-        browser.force_login(coach.user)
-        with CaptureQueriesContext(connection) as captured:
-            response = browser.get(LIST, params)
-        assert response.status_code == 200
+        response, queries = list_queries(LIST, params, own=count)
         assert len(names(response)) == min(count, 20)
-        Exercise.objects.all().delete()
-        return len(captured.captured_queries)
+        return queries
 
     assert queries_for(5) == queries_for(500)
 
@@ -622,7 +552,7 @@ def test_pages_are_for_coaches_only(client, url):
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
-    client.force_login(ClientWithLoginFactory.create().user)
+    client.force_login(ClientFactory.create(with_login=True).user)
     assert client.get(url).status_code == 404
 
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from exercises.models import LOAD_PAIRS, Equipment, Exercise, Region, Stage
 from exercises.seed_data import LIBRARY
 from exercises.services import STAGE_DEFAULTS, library_entries, library_seed
+from tests.exercises.factories import shared
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +25,6 @@ NAMED_MOVEMENTS = {
     "single-leg-balance-hold",
     "unstable-surface-balance",
 }
-
-
-@pytest.fixture
-def seeded():
-    library_seed()
-
-
-def shared(slug: str) -> Exercise:
-    return Exercise.objects.get(owner=None, slug=slug)
 
 
 def ladder(slug: str) -> list[Stage]:
@@ -78,7 +70,7 @@ def test_the_management_command_seeds_and_can_rerun(capsys):
     assert f"{len(LIBRARY)} seeded exercises" in capsys.readouterr().out
 
 
-def test_rerun_restores_an_edited_rung_without_replacing_it(seeded):
+def test_rerun_restores_an_edited_rung_without_replacing_it(library):
     stage = ladder("single-leg-deadlift")[1]
     Stage.objects.filter(pk=stage.pk).update(name="Changed by hand", load_max=Decimal("99"))
 
@@ -94,13 +86,13 @@ def test_at_least_25_exercises_with_unique_slugs():
     assert len(SEED_SLUGS) == len(LIBRARY)
 
 
-def test_every_named_movement_is_in_the_seed(seeded):
+def test_every_named_movement_is_in_the_seed(library):
     assert NAMED_MOVEMENTS <= SEED_SLUGS
     for slug in NAMED_MOVEMENTS:
         assert shared(slug).name
 
 
-def test_every_seeded_exercise_is_valid_and_described(seeded):
+def test_every_library_exercise_is_valid_and_described(library):
     for exercise in Exercise.objects.shared():
         exercise.full_clean()
         assert exercise.summary
@@ -109,14 +101,14 @@ def test_every_seeded_exercise_is_valid_and_described(seeded):
         assert exercise.regions.exists(), exercise.slug
 
 
-def test_every_ladder_is_ordered_one_to_n(seeded):
+def test_every_ladder_is_ordered_one_to_n(library):
     for entry in ENTRIES:
         stages = ladder(entry["slug"])
         assert [s.order for s in stages] == list(range(1, len(entry["stages"]) + 1))
         assert [s.name for s in stages] == [s["name"] for s in entry["stages"]]
 
 
-def test_every_load_band_is_consistent(seeded):
+def test_every_load_band_is_consistent(library):
     for stage in Stage.objects.all():
         stage.full_clean()
         for low, high in LOAD_PAIRS:
@@ -135,13 +127,13 @@ def test_every_neighbour_in_the_seed_resolves():
             assert entry["slug"] not in entry[key]
 
 
-def test_prerequisites_are_stored_as_stated(seeded):
+def test_prerequisites_are_stored_as_stated(library):
     for entry in ENTRIES:
         stored = set(shared(entry["slug"]).prerequisites.values_list("slug", flat=True))
         assert stored == set(entry["prerequisites"]), entry["slug"]
 
 
-def test_hip_hinge_and_deadlift_come_before_the_single_leg_deadlift(seeded):
+def test_hip_hinge_and_deadlift_come_before_the_single_leg_deadlift(library):
     assert set(shared("single-leg-deadlift").prerequisites.values_list("slug", flat=True)) == {
         "hip-hinge",
         "deadlift",
@@ -149,11 +141,11 @@ def test_hip_hinge_and_deadlift_come_before_the_single_leg_deadlift(seeded):
     assert shared("single-leg-deadlift") in shared("deadlift").required_for.all()
 
 
-def test_deadbug_comes_before_leg_lowering(seeded):
+def test_deadbug_comes_before_leg_lowering(library):
     assert list(shared("leg-lowering").prerequisites.values_list("slug", flat=True)) == ["deadbug"]
 
 
-def test_regressions_and_progressions_mirror_each_other(seeded):
+def test_regressions_and_progressions_mirror_each_other(library):
     deadlift = shared("deadlift")
     assert shared("single-leg-deadlift") in deadlift.progressions.all()
     assert shared("hip-hinge") in deadlift.regressions.all()
@@ -163,7 +155,7 @@ def test_regressions_and_progressions_mirror_each_other(seeded):
         assert set(entry["regressions"]) <= regressions, entry["slug"]
 
 
-def test_single_leg_deadlift_ladder_and_load_bands(seeded):
+def test_single_leg_deadlift_ladder_and_load_bands(library):
     supported, loaded, free = ladder("single-leg-deadlift")
 
     assert supported.support == "handrail"
@@ -176,7 +168,7 @@ def test_single_leg_deadlift_ladder_and_load_bands(seeded):
     assert "heaviest" in free.name.lower()
 
 
-def test_wall_hold_ladder_goes_from_a_minute_to_long_holds_to_warm_up_reps(seeded):
+def test_wall_hold_ladder_goes_from_a_minute_to_long_holds_to_warm_up_reps(library):
     minute, long_hold, warm_up = ladder("wall-single-leg-hold")
 
     assert minute.hold_seconds == 60
@@ -188,7 +180,7 @@ def test_wall_hold_ladder_goes_from_a_minute_to_long_holds_to_warm_up_reps(seede
     assert shared("wall-single-leg-hold").measurement == Exercise.Measurement.HOLD
 
 
-def test_leg_lowering_ladder(seeded):
+def test_leg_lowering_ladder(library):
     names = [stage.name.lower() for stage in ladder("leg-lowering")]
     assert len(names) == 3
     assert "deadbug" in names[0]
@@ -196,14 +188,14 @@ def test_leg_lowering_ladder(seeded):
     assert "straight" in names[2]
 
 
-def test_balance_goes_bodyweight_band_dumbbell(seeded):
+def test_balance_goes_bodyweight_band_dumbbell(library):
     bodyweight, band, dumbbell = ladder("single-leg-balance-hold")
     assert "bodyweight" in bodyweight.name.lower()
     assert "band" in band.name.lower()
     assert "dumbbell" in dumbbell.name.lower()
 
 
-def test_unstable_surface_goes_eyes_open_to_unstable_to_eyes_closed(seeded):
+def test_unstable_surface_goes_eyes_open_to_unstable_to_eyes_closed(library):
     firm, unstable, closed = ladder("unstable-surface-balance")
     assert "eyes open" in firm.name.lower()
     assert firm.surface == "floor"
@@ -213,7 +205,7 @@ def test_unstable_surface_goes_eyes_open_to_unstable_to_eyes_closed(seeded):
     assert closed.surface == "unstable surface"
 
 
-def test_criteria_on_every_rung_but_the_last(seeded):
+def test_criteria_on_every_rung_but_the_last(library):
     laddered = [e for e in Exercise.objects.shared() if e.stages.exists()]
     assert len(laddered) >= 5
     for exercise in laddered:

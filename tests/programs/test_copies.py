@@ -13,7 +13,8 @@ from coach.models import Coach
 from programs import services
 from programs.models import Block, Day, Prescription, Program
 from tests.coach.factories import ClientFactory
-from tests.programs.factories import assign, exercise_with_stages, plan, stage_of
+from tests.exercises.factories import ExerciseFactory, stage_of
+from tests.programs.factories import assign, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def _ids(values: dict[str, Any]) -> dict[str, Any]:
 def source(coach: Coach) -> tuple[Program, dict[type[Model], dict[str, Any]]]:
     """A two-week plan (Thursdays) whose block, day 2 and one prescription of day 2 have
     every copied field set, with the values they were set to."""
-    exercise = exercise_with_stages(owner=coach, stages=2)
+    exercise = ExerciseFactory.create(owner=coach, stages=2)
     program = plan(coach, weeks=2, weekdays=[3], name="Every field")
     values: dict[type[Model], dict[str, Any]] = {
         Block: {"order": 1, "name": "Speed", "focus": Block.Focus.SPEED, "start": 2, "end": 2},

@@ -9,19 +9,14 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from coach.models import Coach
-from exercises.services import library_seed
 from programs import services
 from programs.models import Assignment, Day, Program
 from programs.starters import RUNNER, WALL_HOLD, starters_seed
-from tests.coach.factories import ClientFactory, ClientWithLoginFactory, CoachFactory
-from tests.programs.factories import add, assign, day, plan, routine, set_day, shared, stage_of
+from tests.coach.factories import ClientFactory, CoachFactory
+from tests.exercises.factories import shared, stage_of
+from tests.programs.factories import add, assign, day, plan, routine, set_day
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def library():
-    library_seed()
 
 
 @pytest.fixture
@@ -501,7 +496,7 @@ def test_a_starters_edit_and_archive_pages_are_not_found(page, coach, library):
 def test_a_client_user_gets_404_on_program_pages(client, coach, library):
     program = routine(coach, length_days=3)
     (assignment,) = assign(coach, program, starts_on=date(2027, 1, 1))
-    client.force_login(ClientWithLoginFactory.create(coach=coach).user)
+    client.force_login(ClientFactory.create(with_login=True, coach=coach).user)
 
     paths = [
         reverse("program-list"),

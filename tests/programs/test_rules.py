@@ -5,20 +5,15 @@ Plans without a start date are laid out from a Monday: weekday 0 is day offset 0
 
 import pytest
 
-from exercises.services import library_seed
 from programs import selectors, services
 from programs.models import Program
 from programs.rules import RuleWarning, program_warnings
-from tests.programs.factories import ExerciseFactory, add, plan, routine, set_day, shared, stage_of
+from tests.exercises.factories import ExerciseFactory, shared, stage_of
+from tests.programs.factories import add, plan, routine, set_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("library")]
 
 HIGH, MODERATE, LOW = "high", "moderate", "low"
-
-
-@pytest.fixture(autouse=True)
-def library(db):
-    library_seed()
 
 
 def warnings_of(program: Program, code: str) -> list[RuleWarning]:

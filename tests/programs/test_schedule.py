@@ -174,9 +174,7 @@ def test_paused_plan_moves_by_a_whole_week_and_keeps_weekdays(coach):
     paused_on = date(2027, 2, 3)
     # The Monday session before the pause keeps its date; the rest move a whole week.
     assert all(after[n] == before[n] for n in before if before[n] < paused_on)
-    assert all(
-        after[n] == before[n] + timedelta(days=7) for n in before if before[n] >= paused_on
-    )
+    assert all(after[n] == before[n] + timedelta(days=7) for n in before if before[n] >= paused_on)
     assert all(after[n].weekday() == before[n].weekday() for n in before)
     assert assignment.last_day == date(2027, 2, 21)
 

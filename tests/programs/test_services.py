@@ -8,28 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coach.errors import DomainError, NotAllowed
-from exercises.services import library_seed
 from programs import selectors, services
+from programs.doses import template_dose
 from programs.models import Block, Day, Prescription, Program
 from tests.coach.factories import CoachFactory
-from tests.programs.factories import (
-    ExerciseFactory,
-    add,
-    day,
-    exercise_with_stages,
-    plan,
-    routine,
-    set_day,
-    shared,
-    stage_of,
-)
+from tests.exercises.factories import ExerciseFactory, shared, stage_of
+from tests.programs.factories import add, day, plan, routine, set_day
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def library():
-    library_seed()
 
 
 def layout(program: Program) -> list[tuple[int, int | None, int | None]]:
@@ -194,22 +180,35 @@ def test_blocks_cover_days_of_a_routine_or_weeks_of_a_plan(coach):
 # --- prescriptions -------------------------------------------------------------------------
 
 
-def test_prescription_add_takes_the_dose_of_the_chosen_stage(coach):
-    exercise = exercise_with_stages(owner=coach)
+def test_prescription_add_leaves_the_dose_to_the_chosen_stage(coach):
+    exercise = ExerciseFactory.create(owner=coach, stages=3)
     program = routine(coach, length_days=3)
 
     staged = add(coach, program, 1, exercise, stage=stage_of(exercise, 2))
     current = add(coach, program, 1, exercise)
     overridden = add(coach, program, 1, exercise, stage=stage_of(exercise, 3), sets=5, load="12.5")
 
-    assert (staged.stage, staged.sets, staged.reps_per_side, staged.hold_seconds) == (
-        stage_of(exercise, 2), 3, 8, 20
+    # Nothing of the stage is stored; the program shows the stage's dose.
+    assert staged.stage == stage_of(exercise, 2)
+    assert (staged.sets, staged.reps_per_side, staged.hold_seconds, staged.rest_seconds) == (
+        None, None, None, None
     )  # fmt: skip
-    assert staged.rest_seconds == 60
-    # No stage: the client's current stage, with the first rung's dose as a default.
+    shown = template_dose(staged)
+    assert (shown.sets, shown.reps_per_side, shown.hold_seconds, shown.rest_seconds) == (
+        3, 8, 20, 60
+    )  # fmt: skip
+    # No stage: the client's current stage, shown at the first rung's dose.
     assert current.stage is None
-    assert (current.sets, current.reps_per_side, current.hold_seconds) == (2, 7, 10)
-    assert (overridden.sets, overridden.reps_per_side, overridden.load) == (5, 9, Decimal("12.5"))
+    assert (current.sets, current.reps_per_side, current.hold_seconds) == (None, None, None)
+    shown = template_dose(current)
+    assert (shown.sets, shown.reps_per_side, shown.hold_seconds) == (2, 7, 10)
+    assert (overridden.sets, overridden.reps_per_side, overridden.load) == (
+        5,
+        None,
+        Decimal("12.5"),
+    )
+    shown = template_dose(overridden)
+    assert (shown.sets, shown.reps_per_side) == (5, 9)
     assert [p.order for p in day(program, 1).prescriptions.all()] == [1, 2, 3]
 
 
@@ -248,7 +247,7 @@ def test_prescription_add_refuses_foreign_exercises_and_stages(coach, library):
 
 
 def test_prescription_update_changes_the_dose_and_refuses_bad_values(coach):
-    exercise = exercise_with_stages(owner=coach)
+    exercise = ExerciseFactory.create(owner=coach, stages=3)
     program = routine(coach, length_days=1)
     prescription = add(coach, program, 1, exercise, stage=stage_of(exercise, 1))
 
@@ -272,8 +271,8 @@ def test_prescription_update_changes_the_dose_and_refuses_bad_values(coach):
 
 
 def test_changing_the_exercise_clears_a_stage_of_the_old_one(coach):
-    first = exercise_with_stages(owner=coach)
-    second = exercise_with_stages(owner=coach)
+    first = ExerciseFactory.create(owner=coach, stages=3)
+    second = ExerciseFactory.create(owner=coach, stages=3)
     program = routine(coach, length_days=1)
     prescription = add(coach, program, 1, first, stage=stage_of(first, 2))
 
@@ -456,6 +455,14 @@ def _generated(program: Program, field: str) -> dict[int, object]:
     return dict(Prescription.objects.filter(day__program=program).values_list("day__number", field))
 
 
+def _shown(program: Program, field: str) -> dict[int, object]:
+    """A dose field of each day as the program shows it, the stage's where the day has none."""
+    prescriptions = Prescription.objects.filter(day__program=program).select_related(
+        "day", "exercise", "stage"
+    )
+    return {p.day.number: getattr(template_dose(p), field) for p in prescriptions}
+
+
 def test_generate_a_30_day_hold_routine_adding_15_seconds_a_week(coach, library):
     hold = shared("wall-single-leg-hold")
     program = services.routine_generate(
@@ -485,7 +492,7 @@ def test_generate_a_30_day_hold_routine_adding_15_seconds_a_week(coach, library)
 
 
 def test_generate_adding_a_rep_every_week(coach):
-    exercise = exercise_with_stages(owner=coach)
+    exercise = ExerciseFactory.create(owner=coach, stages=3)
     program = services.routine_generate(
         coach=coach,
         name="Reps",
@@ -505,7 +512,7 @@ def test_generate_adding_a_rep_every_week(coach):
 
 
 def test_generate_stepping_up_the_ladder_stops_at_the_top_with_each_stages_dose(coach):
-    exercise = exercise_with_stages(owner=coach, stages=3)
+    exercise = ExerciseFactory.create(owner=coach, stages=3)
     stages = [stage_of(exercise, n) for n in (1, 2, 3)]
     program = services.routine_generate(
         coach=coach,
@@ -521,15 +528,17 @@ def test_generate_stepping_up_the_ladder_stops_at_the_top_with_each_stages_dose(
     assert {by_day[n] for n in range(1, 8)} == {stages[0].pk}
     assert {by_day[n] for n in range(8, 15)} == {stages[1].pk}
     assert {by_day[n] for n in range(15, 31)} == {stages[2].pk}  # capped at the top rung
-    sets = _generated(program, "sets")
+    sets = _shown(program, "sets")
     assert (sets[1], sets[8], sets[30]) == (2, 3, 4)
-    assert _generated(program, "hold_seconds")[8] == 20
+    assert _shown(program, "hold_seconds")[8] == 20
+    # Each rung's dose is its own, not a copy: none is stored on the days.
+    assert set(_generated(program, "sets").values()) == {None}
 
 
 def test_generate_by_stage_repeats_day_one_exactly_until_the_first_step(coach):
     """Without a starting stage the climb starts on the first rung, day 1 included; the dose
     given for day 1 holds until the next rung brings its own."""
-    exercise = exercise_with_stages(owner=coach, stages=3)
+    exercise = ExerciseFactory.create(owner=coach, stages=3)
     program = services.routine_generate(
         coach=coach,
         name="Climb",
@@ -539,7 +548,7 @@ def test_generate_by_stage_repeats_day_one_exactly_until_the_first_step(coach):
         step_amount=1,
     )
     stages = _generated(program, "stage")
-    sets = _generated(program, "sets")
+    sets = _shown(program, "sets")
     assert {stages[n] for n in range(1, 8)} == {stage_of(exercise, 1).pk}
     assert {sets[n] for n in range(1, 8)} == {5}
     assert {stages[n] for n in range(8, 15)} == {stage_of(exercise, 2).pk}

@@ -34,15 +34,16 @@ def test_dashboard_query_count_does_not_grow_with_clients(
 
 def test_an_archived_client_is_logged_out_on_their_next_request(client, coach) -> None:
     from coach import services
-    from tests.coach.factories import ClientWithLoginFactory
 
-    person = ClientWithLoginFactory.create(coach=coach)
-    client.force_login(person.user)
+    person = ClientFactory.create(with_login=True, coach=coach)
+    user = person.user
+    assert user is not None
+    client.force_login(user)
     assert client.get("/me/").status_code == 200
 
     services.client_archive(client=person)
     assert client.get("/me/").status_code == 302  # to the login page
 
     services.client_restore(client=person)
-    person.user.refresh_from_db()
-    assert person.user.is_active
+    user.refresh_from_db()
+    assert user.is_active

@@ -82,6 +82,7 @@ def test_a_new_client_is_on_the_first_rung_with_its_dose(assigned, ladder) -> No
     person, _ = assigned
     (plan,) = daily_plans(client=person, on=TODAY)
     item = plan.items[0]
+    assert item.stage is not None
     assert item.stage.name == "Rung 1"
     assert (item.sets, item.hold_seconds, item.rest_seconds) == (1, 30, 30)
     assert item.dose.from_stage == {"sets", "hold_seconds", "rest_seconds"}

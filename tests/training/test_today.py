@@ -8,7 +8,7 @@ import time_machine
 from exercises.models import Exercise
 from exercises.services import library_seed
 from programs import services
-from tests.coach.factories import ClientWithLoginFactory, CoachFactory
+from tests.coach.factories import ClientFactory, CoachFactory
 from training.selectors import daily_plans
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def wall_routine(db):  # type: ignore[no-untyped-def]
 def test_client_sees_todays_day_and_dose(client, wall_routine) -> None:  # type: ignore[no-untyped-def]
     # given a routine assigned nine days ago
     coach, program = wall_routine
-    person = ClientWithLoginFactory.create(coach=coach, name="Ivy Park", time_zone="UTC")
+    person = ClientFactory.create(with_login=True, coach=coach, name="Ivy Park", time_zone="UTC")
     services.assignment_create_bulk(
         coach=coach, template=program, clients=[person], starts_on=date(2027, 3, 1)
     )
@@ -52,7 +52,7 @@ def test_client_sees_todays_day_and_dose(client, wall_routine) -> None:  # type:
 def test_today_follows_the_clients_time_zone(wall_routine) -> None:  # type: ignore[no-untyped-def]
     coach, program = wall_routine
     # 12:00 UTC on 10 March is already 11 March in Auckland.
-    person = ClientWithLoginFactory.create(coach=coach, time_zone="Pacific/Auckland")
+    person = ClientFactory.create(with_login=True, coach=coach, time_zone="Pacific/Auckland")
     services.assignment_create_bulk(
         coach=coach, template=program, clients=[person], starts_on=date(2027, 3, 1)
     )
@@ -63,7 +63,7 @@ def test_today_follows_the_clients_time_zone(wall_routine) -> None:  # type: ign
 
 def test_paused_and_finished_programs_show_no_day(wall_routine) -> None:  # type: ignore[no-untyped-def]
     coach, program = wall_routine
-    person = ClientWithLoginFactory.create(coach=coach)
+    person = ClientFactory.create(with_login=True, coach=coach)
     start = date(2027, 1, 1)
     (assignment,) = services.assignment_create_bulk(
         coach=coach, template=program, clients=[person], starts_on=start
@@ -74,6 +74,6 @@ def test_paused_and_finished_programs_show_no_day(wall_routine) -> None:  # type
 
 
 def test_client_without_a_program_sees_the_empty_state(client, db) -> None:  # type: ignore[no-untyped-def]
-    person = ClientWithLoginFactory.create()
+    person = ClientFactory.create(with_login=True)
     client.force_login(person.user)
     assert "has not given you a program yet" in client.get("/me/").content.decode()

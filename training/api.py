@@ -1,0 +1,689 @@
+"""A client's training in the REST API: the daily plan, session and set logs, client stages.
+
+/api/v1/clients/{id}/plan/ and /clients/{id}/stages/ answer the client themself and their coach;
+/logs/ and /set-logs/ hold what was done. Anything outside the requester's reach is a 404.
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, cast
+
+import django_filters
+from django import forms
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coach.api import id_field
+from coach.errors import DomainError, NotAllowed
+from coach.models import MAX_ID, Client
+from coach.selectors import client_get_for, get_in_scope
+from exercises.models import Exercise, Stage
+from exercises.templatetags.dose import dose
+from programs.models import Assignment, Day, Program
+from programs.selectors import assignment_get_for
+from training import selectors, services
+from training.idempotency import HEADER, idempotent
+from training.models import ClientStage, LogQuerySet, SessionLog, SetLog, StageChange
+from training.selectors import DailyPlan, PlanItem
+
+PLAN_STATES = ["before_start", "training", "rest", "paused", "finished"]
+# One request logs a session, not a history: enough for any day's sets, bounded all the same.
+MAX_SETS_PER_REQUEST = 200
+# What a set says was done, in the order the API shows it.
+SET_LOGGED = ["set_number", "side", *services.SET_FIELDS]
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "Any unique text (a UUID, say). A retry with the same key and body returns the first "
+        "response and stores nothing twice; the same key with another body is a 409 "
+        "(`idempotency_key_reused`). Keys are kept per user. A replayed response carries the "
+        "header `Idempotent-Replayed: true`."
+    ),
+)
+
+
+# --- who may reach what ---------------------------------------------------------------------
+
+
+def _client_for(user: Any, pk: int) -> Client:
+    """A coach's own client, or the client themself; Http404 for anyone else."""
+    coach = getattr(user, "coach", None)
+    if coach is not None:
+        return client_get_for(coach=coach, pk=pk)
+    own: Client | None = getattr(user, "client", None)
+    if own is not None and own.pk == pk:
+        return own
+    raise Http404
+
+
+def _assignment_for(user: Any, pk: int) -> Assignment:
+    coach = getattr(user, "coach", None)
+    if coach is not None:
+        return assignment_get_for(coach=coach, pk=pk)
+    own = getattr(user, "client", None)
+    if own is None:
+        raise Http404
+    return get_in_scope(
+        Assignment.objects.filter(client=own).select_related("program", "client"), pk=pk
+    )
+
+
+def _sessions_for(user: Any) -> LogQuerySet:
+    return cast(
+        LogQuerySet, selectors.session_logs_for(user=user, coach=getattr(user, "coach", None))
+    )
+
+
+def _with_sets(sessions: QuerySet[SessionLog], *, deleted: bool = False) -> QuerySet[SessionLog]:
+    sets = SetLog.objects.all() if deleted else SetLog.objects.alive()
+    return sessions.select_related("client").prefetch_related(
+        Prefetch("sets", queryset=sets.order_by("id"))
+    )
+
+
+def _is_the_client(user: Any, session: SessionLog) -> bool:
+    return session.client.user_id is not None and session.client.user_id == user.pk
+
+
+def _logged_by_client(user: Any, session: SessionLog) -> None:
+    """Only the client corrects or deletes what they logged; their coach reads and comments."""
+    if not _is_the_client(user, session):
+        raise NotAllowed("Only the client can change or delete their own log.")
+
+
+def _entered_by_coach(entered_by_id: int | None, client: Client) -> bool:
+    return entered_by_id is not None and entered_by_id != client.user_id
+
+
+def _validated(serializer: serializers.Serializer) -> dict[str, Any]:
+    """The serializer's data, or a 400 naming each bad input by its path (`sets.1.load`)."""
+    if not serializer.is_valid():
+        raise ValidationError(_dotted(serializer.errors))
+    return dict(serializer.validated_data)
+
+
+def _dotted(detail: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(detail, Mapping):
+        items: Any = detail.items()
+    elif isinstance(detail, list) and any(isinstance(x, Mapping | list) for x in detail):
+        items = enumerate(detail)
+    else:
+        return {prefix.rstrip(".") or "non_field_errors": detail}
+    found: dict[str, Any] = {}
+    for key, value in items:
+        if not value:
+            continue  # a valid row of a list
+        path = prefix if key == "non_field_errors" and prefix else f"{prefix}{key}."
+        found.update(_dotted(value, path))
+    return found
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The API's one error shape."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # A field named "fields" would hide the serializer's own `fields`: added here instead.
+        messages = serializers.ListField(child=serializers.CharField())
+        return {**super().get_fields(), "fields": serializers.DictField(child=messages)}
+
+
+class StageBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Stage
+        fields = ["id", "order", "name", "support", "surface"]
+
+
+class PlanExerciseSerializer(serializers.ModelSerializer):
+    instructions = serializers.ListField(child=serializers.CharField())
+    cues = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "id",
+            "name",
+            "laterality",
+            "measurement",
+            "video_url",
+            "instructions",
+            "cues",
+            "breathing",
+        ]
+
+
+class SetLogSerializer(serializers.ModelSerializer):
+    entered_by_coach = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SetLog
+        fields = [
+            "id",
+            "prescription",
+            "exercise",
+            "stage",
+            *SET_LOGGED,
+            "client_uuid",
+            "logged_at",
+            "is_late",
+            "entered_by_coach",
+            "updated_at",
+            "deleted_at",
+        ]
+        read_only_fields = fields
+
+    def get_entered_by_coach(self, set_log: SetLog) -> bool:
+        client = self.context.get("client") or set_log.session.client
+        return _entered_by_coach(set_log.entered_by_id, client)
+
+
+class SessionLogSerializer(serializers.ModelSerializer):
+    """A session with its sets: those not deleted (with `updated_since`, the deleted too)."""
+
+    entered_by_coach = serializers.SerializerMethodField()
+    sets = SetLogSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SessionLog
+        fields = [
+            "id",
+            "client",
+            "assignment",
+            "on",
+            "day_number",
+            *services.SESSION_FIELDS,
+            "coach_comment",
+            "completed_at",
+            "is_late",
+            "entered_by_coach",
+            "created_at",
+            "updated_at",
+            "deleted_at",
+            "sets",
+        ]
+        read_only_fields = fields
+
+    def get_entered_by_coach(self, session: SessionLog) -> bool:
+        client = self.context.get("client") or session.client
+        return _entered_by_coach(session.entered_by_id, client)
+
+
+class DoseSerializer(serializers.Serializer):
+    """The dose of a plan item: the coach's values over the client's stage's."""
+
+    sets = serializers.IntegerField(allow_null=True)
+    reps_per_side = serializers.IntegerField(allow_null=True)
+    hold_seconds = serializers.IntegerField(allow_null=True)
+    rest_seconds = serializers.IntegerField(allow_null=True)
+    load = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
+    load_unit = serializers.CharField()
+    load_text = serializers.CharField(help_text="The client's load, e.g. a stage's band.")
+    tempo = serializers.CharField()
+    target_rpe = serializers.DecimalField(max_digits=3, decimal_places=1, allow_null=True)
+    notes = serializers.CharField()
+    from_stage = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+
+    def get_from_stage(self, item: PlanItem) -> list[str]:
+        """The fields the stage gave (the coach left them empty)."""
+        return sorted(item.dose.from_stage)
+
+    def get_text(self, item: PlanItem) -> str:
+        """The dose in words, as the pages show it."""
+        return dose(item.dose)
+
+
+class MovedSerializer(serializers.Serializer):
+    to = StageBriefSerializer(source="to_stage")
+    at = serializers.DateTimeField(source="changed_at")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "from" is a Python keyword: it cannot be declared as a class attribute.
+        fields = super().get_fields()
+        return {"from": StageBriefSerializer(source="from_stage", allow_null=True), **fields}
+
+
+class LastTimeSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    sets = SetLogSerializer(many=True)
+
+
+class PlanItemSerializer(serializers.Serializer):
+    prescription = serializers.IntegerField(source="prescription.pk")
+    order = serializers.IntegerField(source="prescription.order")
+    superset_group = serializers.CharField(source="prescription.superset_group")
+    exercise = PlanExerciseSerializer()
+    stage = StageBriefSerializer(allow_null=True)
+    stage_is_fixed = serializers.BooleanField()
+    current_stage = StageBriefSerializer(allow_null=True)
+    per_side = serializers.BooleanField(source="is_per_side")
+    dose = DoseSerializer(source="*")
+    logged = SetLogSerializer(many=True)
+    last_time = serializers.SerializerMethodField()
+    moved = serializers.SerializerMethodField()
+
+    @extend_schema_field(LastTimeSerializer(allow_null=True))
+    def get_last_time(self, item: PlanItem) -> dict[str, Any] | None:
+        if item.last_time_on is None:
+            return None
+        return LastTimeSerializer(
+            {"on": item.last_time_on, "sets": item.last_time}, context=self.context
+        ).data
+
+    @extend_schema_field(MovedSerializer(allow_null=True))
+    def get_moved(self, item: PlanItem) -> dict[str, Any] | None:
+        """The coach's move of the client onto this stage, in the last days."""
+        change: StageChange | None = item.moved
+        return None if change is None else MovedSerializer(change).data
+
+
+class ProgramBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Program
+        fields = ["id", "name", "kind"]
+
+
+class PlanDaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Day
+        fields = ["title", "notes", "is_rest"]
+
+
+class PlanAssignmentSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField(source="assignment.pk")
+    program = ProgramBriefSerializer(source="assignment.program")
+    state = serializers.ChoiceField(choices=PLAN_STATES)
+    day_number = serializers.IntegerField(allow_null=True)
+    calendar_day = serializers.IntegerField(allow_null=True)
+    total_days = serializers.IntegerField()
+    starts_on = serializers.DateField(source="assignment.starts_on")
+    last_day = serializers.DateField(source="assignment.last_day")
+    day = PlanDaySerializer(allow_null=True)
+    session = SessionLogSerializer(allow_null=True)
+    items = PlanItemSerializer(many=True)
+
+
+class PlanSerializer(serializers.Serializer):
+    client = serializers.IntegerField()
+    date = serializers.DateField(help_text="The day shown, in the client's time zone.")
+    today = serializers.DateField(help_text="The client's own date now.")
+    assignments = PlanAssignmentSerializer(many=True)
+
+
+class EvidenceSerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    on = serializers.DateField()
+    late = serializers.BooleanField()
+
+
+class ClientStageSerializer(serializers.ModelSerializer):
+    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+    stage_order = serializers.IntegerField(source="stage.order", read_only=True)
+    stage_name = serializers.CharField(source="stage.name", read_only=True)
+    ready_evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ClientStage
+        fields = [
+            "exercise",
+            "exercise_name",
+            "stage",
+            "stage_order",
+            "stage_name",
+            "ready_since",
+            "ready_evidence",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+# --- input ----------------------------------------------------------------------------------
+
+
+class PlanQuerySerializer(serializers.Serializer):
+    date = serializers.DateField(required=False)
+
+
+class SetInputSerializer(serializers.ModelSerializer):
+    """One set as logged: `prescription` (or, when it is gone, `exercise`), side and numbers."""
+
+    prescription = id_field(required=False, allow_null=True)
+    exercise = id_field(required=False, allow_null=True)
+
+    class Meta:
+        model = SetLog
+        fields = ["prescription", "exercise", *SET_LOGGED, "client_uuid"]
+        extra_kwargs = {
+            "set_number": {"required": False},
+            "side": {"required": False},
+            # A client_uuid already stored is the same set sent again: not an error.
+            "client_uuid": {"validators": []},
+        }
+
+
+class LogCreateSerializer(serializers.ModelSerializer):
+    assignment = id_field()
+    # A list serializer takes max_length (DRF 3.14 on); the stubs do not know it yet.
+    sets = SetInputSerializer(many=True, required=False, max_length=MAX_SETS_PER_REQUEST)  # type: ignore[call-arg]
+
+    class Meta:
+        model = SessionLog
+        fields = ["assignment", "on", *services.SESSION_FIELDS, "sets"]
+        # One session per day: a second create adds to it, so no uniqueness check here.
+        validators: list[Any] = []
+
+
+class SessionPatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SessionLog
+        fields = list(services.SESSION_FIELDS)
+
+
+class CoachCommentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SessionLog
+        fields = ["coach_comment"]
+
+
+class SetPatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SetLog
+        fields = SET_LOGGED
+
+
+class StageMoveSerializer(serializers.Serializer):
+    exercise = id_field()
+    stage = id_field(required=False)
+    step = serializers.ChoiceField(choices=["up", "down"], required=False)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("stage" in attrs) == ("step" in attrs):
+            raise serializers.ValidationError({"stage": ["Give either a stage or a step."]})
+        return attrs
+
+
+# --- the daily plan -------------------------------------------------------------------------
+
+
+class ClientPlanView(APIView):
+    """The client's day: each assignment's day number and state, each item at the client's
+    stage with its dose and load, and what is logged so far. For the client and their coach."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "date",
+                OpenApiTypes.DATE,
+                description="The client's local date; their today by default.",
+            )
+        ],
+        responses=PlanSerializer,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        client = _client_for(request.user, pk)
+        query = _validated(PlanQuerySerializer(data=request.query_params))
+        today = client.local_today()
+        on: date = query.get("date") or today
+        plans: list[DailyPlan] = selectors.daily_plans(client=client, on=on, include_inactive=True)
+        body = {"client": client.pk, "date": on, "today": today, "assignments": plans}
+        return Response(PlanSerializer(body, context={"client": client}).data)
+
+
+# --- client stages --------------------------------------------------------------------------
+
+
+class ClientStagesView(APIView):
+    """Where the client stands on each exercise, with readiness to move up and its evidence.
+    The coach moves the client to a stage, or one step up or down."""
+
+    @extend_schema(responses=ClientStageSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        client = _client_for(request.user, pk)
+        rows = selectors.client_stage_list(client=client).order_by("exercise__name", "exercise")
+        return Response(ClientStageSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=StageMoveSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={200: ClientStageSerializer, 409: ErrorSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        client = _client_for(request.user, pk)
+        coach = getattr(request.user, "coach", None)
+        if coach is None:
+            raise NotAllowed("Only the coach moves a client between stages.")
+
+        def move() -> Response:
+            data = _validated(StageMoveSerializer(data=request.data))
+            exercise = Exercise.objects.visible_to(coach).filter(pk=data["exercise"]).first()
+            if exercise is None:
+                raise DomainError("Choose an exercise of your library.", field="exercise")
+            if "stage" in data:
+                stage = exercise.stages.filter(pk=data["stage"]).first()
+                if stage is None:
+                    raise DomainError("Choose a stage of this exercise.", field="stage")
+                row = services.client_stage_set(
+                    by=request.user,  # type: ignore[arg-type]
+                    client=client,
+                    exercise=exercise,
+                    stage=stage,
+                    reason=data["reason"],
+                )
+            else:
+                row = services.client_stage_step(
+                    by=request.user,  # type: ignore[arg-type]
+                    client=client,
+                    exercise=exercise,
+                    up=data["step"] == "up",
+                    reason=data["reason"],
+                )
+            return Response(ClientStageSerializer(row).data)
+
+        return idempotent(request, move)
+
+
+# --- logs -----------------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number in the id range (past it, a 400 rather than a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class SessionLogFilter(django_filters.FilterSet):
+    client = IdFilter(field_name="client_id")
+    exercise = IdFilter(method="filter_exercise", label="Sessions with a set of this exercise.")
+    date_from = django_filters.DateFilter(field_name="on", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="on", lookup_expr="lte")
+    updated_since = django_filters.IsoDateTimeFilter(
+        method="filter_updated_since",
+        label="Sessions changed since (a set of theirs too); deleted ones come with deleted_at.",
+    )
+
+    class Meta:
+        model = SessionLog
+        fields = ["client", "exercise", "date_from", "date_to", "updated_since"]
+
+    def filter_exercise(
+        self, queryset: QuerySet[SessionLog], name: str, value: int
+    ) -> QuerySet[SessionLog]:
+        sets = SetLog.objects.alive().filter(session=OuterRef("pk"), exercise_id=value)
+        return queryset.filter(Exists(sets))
+
+    def filter_updated_since(
+        self, queryset: QuerySet[SessionLog], name: str, value: datetime
+    ) -> QuerySet[SessionLog]:
+        changed_sets = SetLog.objects.filter(session=OuterRef("pk"), updated_at__gte=value)
+        return queryset.filter(Q(updated_at__gte=value) | Exists(changed_sets))
+
+
+def _prefixed(error: DomainError, index: int) -> DomainError:
+    """A set's error, on that set's input (`sets.2.side`); the session's own stay as they are."""
+    if error.field is not None and error.field not in SetInputSerializer.Meta.fields:
+        return error
+    field = f"sets.{index}.{error.field}" if error.field else f"sets.{index}"
+    return DomainError(error.message, field=field, code=error.code)
+
+
+@transaction.atomic
+def _log(*, by: Any, assignment: Assignment, data: dict[str, Any]) -> SessionLog:
+    """The day's session (made or found) with each set added, then how the session went."""
+    client = assignment.client
+    on = data.pop("on")
+    sets = data.pop("sets", [])
+    for index, item in enumerate(sets):
+        try:
+            services.set_log_create(
+                by=by,
+                client=client,
+                assignment=assignment,
+                on=on,
+                prescription_id=item.get("prescription"),
+                exercise_id=item.get("exercise"),
+                data=item,
+                client_uuid=item.get("client_uuid"),
+            )
+        except DomainError as error:
+            raise _prefixed(error, index) from error
+    return services.session_log_save(by=by, client=client, assignment=assignment, on=on, data=data)
+
+
+class SessionLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Session logs with their sets: a client's own, or a coach's clients'.
+
+    Only the client changes or deletes what they logged (a deletion is kept, and shown to
+    `updated_since` readers with `deleted_at`); their coach may add a comment. A coach may log
+    a session for a client; it reads as entered by the coach.
+    """
+
+    serializer_class = SessionLogSerializer
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = SessionLogFilter
+    ordering_fields = ["on", "updated_at", "id"]
+    ordering = ["-on", "-id"]
+    queryset = SessionLog.objects.none()
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[SessionLog]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return self.queryset
+        syncing = "updated_since" in self.request.query_params
+        sessions = _sessions_for(self.request.user)
+        return _with_sets(sessions if syncing else sessions.alive(), deleted=syncing)
+
+    def get_object(self) -> SessionLog:
+        return selectors.session_log_get_for(user=self.request.user, pk=self.kwargs["pk"])
+
+    def _read(self, session: SessionLog, code: int = status.HTTP_200_OK) -> Response:
+        fresh = _with_sets(SessionLog.objects.filter(pk=session.pk)).get()
+        return Response(SessionLogSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        request=LogCreateSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: SessionLogSerializer, 409: ErrorSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        """Log a day: makes the day's session or adds to it, with any sets given. A set whose
+        `client_uuid` is already stored is not stored again."""
+
+        def log() -> Response:
+            data = _validated(LogCreateSerializer(data=request.data))
+            assignment = _assignment_for(request.user, data.pop("assignment"))
+            session = _log(by=request.user, assignment=assignment, data=data)
+            return self._read(session, status.HTTP_201_CREATED)
+
+        return idempotent(request, log)
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        return self._read(self.get_object())
+
+    @extend_schema(request=SessionPatchSerializer, responses=SessionLogSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """The client changes status, skip reason, effort, note or video link; their coach only
+        `coach_comment`."""
+        session = self.get_object()
+        sent = set(request.data) if isinstance(request.data, Mapping) else set()
+        if _is_the_client(request.user, session):
+            if "coach_comment" in sent:
+                raise NotAllowed("Only the coach can comment on a log.")
+            data = _validated(SessionPatchSerializer(data=request.data, partial=True))
+            session = services.session_log_save(
+                by=request.user,  # type: ignore[arg-type]
+                client=session.client,
+                assignment=session.assignment,
+                on=session.on,
+                data=data,
+            )
+        else:
+            if sent & set(services.SESSION_FIELDS):
+                raise NotAllowed("Only the client can change their log; add a comment instead.")
+            data = _validated(CoachCommentSerializer(data=request.data, partial=True))
+            if "coach_comment" in data:
+                services.session_log_comment(session=session, comment=data["coach_comment"])
+        return self._read(session)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
+        session = self.get_object()
+        _logged_by_client(request.user, session)
+        services.session_log_delete(session=session)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SetLogViewSet(viewsets.GenericViewSet):
+    """One logged set: the client who logged it corrects or deletes it (a soft delete)."""
+
+    serializer_class = SetLogSerializer
+    queryset = SetLog.objects.none()
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_object(self) -> SetLog:
+        sessions = _sessions_for(self.request.user).alive()
+        return get_in_scope(
+            SetLog.objects.alive()
+            .filter(session__in=sessions.values("pk"))
+            .select_related("session__client", "exercise"),
+            pk=self.kwargs["pk"],
+        )
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        return Response(SetLogSerializer(self.get_object()).data)
+
+    @extend_schema(request=SetPatchSerializer, responses=SetLogSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        set_log = self.get_object()
+        _logged_by_client(request.user, set_log.session)
+        data = _validated(SetPatchSerializer(data=request.data, partial=True))
+        services.set_log_update(set_log=set_log, data=data)
+        return Response(SetLogSerializer(set_log).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
+        set_log = self.get_object()
+        _logged_by_client(request.user, set_log.session)
+        services.set_log_delete(set_log=set_log)
+        return Response(status=status.HTTP_204_NO_CONTENT)
