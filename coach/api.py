@@ -65,6 +65,7 @@ class ClientSerializer(serializers.ModelSerializer):
             "time_zone",
             "reminder_time",
             "sex",
+            "prefers_kg",
             "notes",
             "has_login",
             "is_archived",

@@ -88,7 +88,7 @@ class SignUpForm(PasswordPairForm):
 class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
-        fields = ["name", "email", "time_zone", "reminder_time", "sex", "notes"]
+        fields = ["name", "email", "time_zone", "reminder_time", "sex", "prefers_kg", "notes"]
         widgets = {
             "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "notes": forms.Textarea(attrs={"rows": 4}),

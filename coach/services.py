@@ -52,6 +52,7 @@ def client_create(
     reminder_time: time = time(7, 0),
     sex: str = "",
     notes: str = "",
+    prefers_kg: bool = False,
 ) -> Client:
     """Add a client to a coach's practice."""
     email = email.strip().lower()
@@ -64,6 +65,7 @@ def client_create(
         reminder_time=reminder_time,
         sex=sex,
         notes=notes,
+        prefers_kg=prefers_kg,
     )
     client.full_clean(exclude=["coach", "user"])
     try:
@@ -75,7 +77,15 @@ def client_create(
     return client
 
 
-CLIENT_EDITABLE_FIELDS = ("name", "email", "time_zone", "reminder_time", "sex", "notes")
+CLIENT_EDITABLE_FIELDS = (
+    "name",
+    "email",
+    "time_zone",
+    "reminder_time",
+    "sex",
+    "prefers_kg",
+    "notes",
+)
 
 
 @transaction.atomic

@@ -124,6 +124,18 @@ class GenerateSerializer(serializers.Serializer):
 class AssignSerializer(serializers.Serializer):
     clients = serializers.ListField(child=id_field(), min_length=1, max_length=5000)
     starts_on = serializers.DateField()
+    starting_stages = serializers.DictField(
+        child=id_field(),
+        required=False,
+        help_text="Exercise id → stage id: where the clients start on a ladder the program "
+        "leaves to the client's stage (the first rung otherwise).",
+    )
+
+    def validate_starting_stages(self, value: dict[str, int]) -> dict[int, int]:
+        try:
+            return {int(key): stage for key, stage in value.items()}
+        except ValueError as exc:
+            raise serializers.ValidationError("Key each stage by its exercise id.") from exc
 
 
 def _item_data(item: dict[str, Any]) -> dict[str, Any]:
@@ -295,6 +307,7 @@ class ProgramViewSet(
             template=program,
             clients=clients,
             starts_on=serializer.validated_data["starts_on"],
+            starting_stages=serializer.validated_data.get("starting_stages"),
         )
         return Response(
             {"created": len(assignments), "assignments": [a.pk for a in assignments]},
@@ -478,6 +491,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "paused_on",
             "shift_days",
             "pauses",
+            "starting_stages",
             "first_day",
             "last_day",
             "ended_on",

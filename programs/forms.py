@@ -1,3 +1,4 @@
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -5,7 +6,7 @@ from django.utils import timezone
 
 from coach.forms import ModelMultipleChoiceField
 from coach.models import Client, Coach
-from exercises.models import Exercise
+from exercises.models import Exercise, Stage
 from programs.models import Block, Day, Program, Weekday
 from programs.services import STEP_KINDS
 
@@ -125,11 +126,34 @@ class AssignForm(forms.Form):
         initial=timezone.localdate,
     )
 
-    def __init__(self, *args: Any, coach: Coach, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        coach: Coach,
+        ladders: Mapping[Exercise, Sequence[Stage]] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         field = self.fields["clients"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
         field.queryset = Client.objects.for_coach(coach).active().order_by("name")
+        # A starting rung for each ladder the program leaves to the client's stage.
+        self.ladders = dict(ladders or {})
+        for exercise, stages in self.ladders.items():
+            self.fields[f"stage_{exercise.pk}"] = forms.TypedChoiceField(
+                label=f"Starting stage: {exercise.name}",
+                choices=[(s.pk, f"Stage {s.order}: {s.name}") for s in stages],
+                coerce=int,
+                initial=stages[0].pk,
+            )
+
+    def starting_stages(self) -> dict[int, int]:
+        """The rungs chosen above each ladder's first."""
+        return {
+            exercise.pk: self.cleaned_data[f"stage_{exercise.pk}"]
+            for exercise, stages in self.ladders.items()
+            if self.cleaned_data.get(f"stage_{exercise.pk}") not in (None, stages[0].pk)
+        }
 
 
 class DateForm(forms.Form):

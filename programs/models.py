@@ -291,6 +291,9 @@ class Assignment(models.Model):
     # Each moves the days due on or after its start N days later, so a day that has passed
     # keeps its date (and its logs) whatever pauses come after it.
     pauses = models.JSONField(default=list, blank=True)
+    # Where the client starts on the ladders of this program ({exercise id: stage id}), when the
+    # coach chose other than the first rung on assigning.
+    starting_stages = models.JSONField(default=dict, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from coach.models import Client, Coach
 from coach.selectors import get_in_scope
+from exercises.models import Exercise, Stage
 from programs.models import Assignment, Block, Day, Prescription, Program
 
 # Long texts of a prescription's exercise and stage that no program page shows. Joined to every
@@ -141,3 +142,16 @@ def client_assignments(*, client: Client) -> QuerySet[Assignment]:
         .select_related("program", "template")
         .order_by("-starts_on", "-id")
     )
+
+
+def assignment_starting_choices(*, program: Program) -> dict[Exercise, list[Stage]]:
+    """The ladders a coach may choose a starting rung on: exercises with stages that the
+    program leaves at "the client's current stage"."""
+    exercises = Exercise.objects.filter(
+        prescriptions__day__program=program, prescriptions__stage__isnull=True, stages__isnull=False
+    ).distinct()
+    ladders: dict[Exercise, list[Stage]] = {e: [] for e in exercises.order_by("name", "id")}
+    by_id = {e.pk: e for e in ladders}
+    for stage in Stage.objects.filter(exercise__in=list(by_id)).order_by("exercise_id", "order"):
+        ladders[by_id[stage.exercise_id]].append(stage)
+    return ladders

@@ -178,7 +178,11 @@ def program_assign(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     program = selectors.program_get_for(coach=coach, pk=pk)
     if not program.is_template:
         raise Http404
-    form = AssignForm(request.POST or None, coach=coach)
+    form = AssignForm(
+        request.POST or None,
+        coach=coach,
+        ladders=selectors.assignment_starting_choices(program=program),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             created = services.assignment_create_bulk(
@@ -186,6 +190,7 @@ def program_assign(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
                 template=program,
                 clients=list(form.cleaned_data["clients"]),
                 starts_on=form.cleaned_data["starts_on"],
+                starting_stages=form.starting_stages(),
             )
         except DomainError as error:
             add_to_form(form, error)

@@ -127,7 +127,8 @@ class DailyPlan:
 
 def stages_of(*, client: Client, exercise_ids: set[int]) -> dict[int, Stage]:
     """The stage the client stands on for each exercise with a ladder: their own row, else the
-    ladder's first rung. Two queries, whatever the number of exercises."""
+    rung the coach chose when assigning, else the ladder's first rung. At most three queries,
+    whatever the number of exercises."""
     current = {
         row.exercise_id: row.stage
         for row in ClientStage.objects.filter(client=client, exercise_id__in=exercise_ids)
@@ -136,8 +137,21 @@ def stages_of(*, client: Client, exercise_ids: set[int]) -> dict[int, Stage]:
     }
     missing = exercise_ids - set(current)
     if missing:
+        chosen: dict[int, int] = {}
+        # The newest assignment's choice wins.
+        for starting in (
+            Assignment.objects.filter(client=client)
+            .exclude(starting_stages={})
+            .order_by("created_at", "id")
+            .values_list("starting_stages", flat=True)
+        ):
+            chosen.update({int(e): s for e, s in starting.items() if int(e) in missing})
+        ladders: dict[int, list[Stage]] = defaultdict(list)
         for stage in Stage.objects.filter(exercise_id__in=missing).order_by("exercise_id", "order"):
-            current.setdefault(stage.exercise_id, stage)
+            ladders[stage.exercise_id].append(stage)
+        for exercise_id, ladder in ladders.items():
+            wanted = chosen.get(exercise_id)
+            current[exercise_id] = next((s for s in ladder if s.pk == wanted), ladder[0])
     return current
 
 

@@ -1,7 +1,7 @@
 """Assignments: giving a program to clients, a client's own copy, pause, resume, cancel and
 completion."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -10,6 +10,7 @@ from coach.errors import DomainError, NotAllowed
 from coach.models import Client, Coach
 from programs.models import Assignment, Program
 from programs.schedule import pause_shift
+from programs.selectors import assignment_starting_choices
 from programs.services.copies import program_copy
 
 
@@ -30,13 +31,20 @@ def _check_in_calendar(*, starts_on: date, shift_days: int, program: Program, fi
 
 @transaction.atomic
 def assignment_create_bulk(
-    *, coach: Coach, template: Program, clients: Sequence[Client], starts_on: date
+    *,
+    coach: Coach,
+    template: Program,
+    clients: Sequence[Client],
+    starts_on: date,
+    starting_stages: Mapping[int, int] | None = None,
 ) -> list[Assignment]:
     """Give a program to clients from a start date.
 
     The clients get a frozen copy of the template, so later template edits never change their
     plans; clients assigned together share that copy until the coach customises it for one of
     them (assignment_customise). A fixed number of queries and rows, however many clients.
+    `starting_stages` ({exercise id: stage id}) starts the clients above the first rung of
+    exercises the program leaves at "the client's current stage".
     """
     if template.owner_id not in (None, coach.pk) or not template.is_template:
         raise NotAllowed("Assign one of your programs or a starter template.")
@@ -53,11 +61,34 @@ def assignment_create_bulk(
     if not template.days.exists():
         raise DomainError("This program has no days yet.", field="program")
     _check_in_calendar(starts_on=starts_on, shift_days=0, program=template, field="starts_on")
+    starting = _starting_stages(template, starting_stages or {})
     copy = program_copy(program=template, owner=coach, is_template=False, name=template.name)
     return Assignment.objects.bulk_create(
-        Assignment(client=client, program=copy, template=template, starts_on=starts_on)
+        Assignment(
+            client=client,
+            program=copy,
+            template=template,
+            starts_on=starts_on,
+            starting_stages=starting,
+        )
         for client in clients
     )
+
+
+def _starting_stages(template: Program, chosen: Mapping[int, int]) -> dict[str, int]:
+    if not chosen:
+        return {}
+    choices = assignment_starting_choices(program=template)
+    ladders = {e.pk: {stage.pk for stage in stages} for e, stages in choices.items()}
+    starting = {}
+    for exercise_id, stage_id in chosen.items():
+        if stage_id not in ladders.get(int(exercise_id), set()):
+            raise DomainError(
+                "Choose a starting stage of an exercise this program leaves to the client's stage.",
+                field="starting_stages",
+            )
+        starting[str(int(exercise_id))] = int(stage_id)
+    return starting
 
 
 @transaction.atomic

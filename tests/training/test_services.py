@@ -345,3 +345,110 @@ def test_an_exercise_or_stage_a_client_stands_on_or_logged_is_kept(coach, assign
     # deleting the exercise archives it instead, and the logs stay
     assert exercise_services.exercise_delete(coach=coach, exercise=exercise) is False
     assert SetLog.objects.count() == 2
+
+
+def test_the_coach_chooses_a_starting_stage_when_assigning(coach, ladder) -> None:
+    # given a program that leaves the wall hold at the client's stage
+    exercise, rungs = ladder
+    program = routine(coach, length_days=7)
+    add(coach, program, 1, exercise)
+    first, second = ClientFactory.create_batch(2, coach=coach, time_zone="UTC")
+
+    # when one client is assigned from stage 2 and another with the default
+    program_services.assignment_create_bulk(
+        coach=coach,
+        template=program,
+        clients=[first],
+        starts_on=TODAY,
+        starting_stages={exercise.pk: rungs[1].pk},
+    )
+    assign(coach, program, starts_on=TODAY, clients=[second])
+
+    # then each sees their own rung and its dose on day 1
+    first_item = daily_plans(client=first, on=TODAY)[0].items[0]
+    second_item = daily_plans(client=second, on=TODAY)[0].items[0]
+    assert (first_item.stage, first_item.hold_seconds) == (rungs[1], 60)
+    assert (second_item.stage, second_item.hold_seconds) == (rungs[0], 30)
+
+
+def test_a_starting_stage_must_be_on_a_ladder_the_program_leaves_open(coach, ladder) -> None:
+    exercise, rungs = ladder
+    program = routine(coach, length_days=7)
+    add(coach, program, 1, exercise, stage=rungs[0])  # the program fixes the stage
+    person = ClientFactory.create(coach=coach)
+    with pytest.raises(DomainError) as error:
+        program_services.assignment_create_bulk(
+            coach=coach,
+            template=program,
+            clients=[person],
+            starts_on=TODAY,
+            starting_stages={exercise.pk: rungs[2].pk},
+        )
+    assert error.value.field == "starting_stages"
+    assert not person.assignments.exists()
+
+
+def test_the_assign_page_offers_a_starting_stage_per_open_ladder(
+    coach, coach_client, ladder
+) -> None:
+    exercise, rungs = ladder
+    program = routine(coach, length_days=7)
+    add(coach, program, 1, exercise)
+    person = ClientFactory.create(coach=coach, name="Quinn")
+
+    page = coach_client.get(f"/programs/{program.pk}/assign/").content.decode()
+    assert "Starting stage: Wall hold" in page
+    assert "Stage 3: Rung 3" in page
+
+    response = coach_client.post(
+        f"/programs/{program.pk}/assign/",
+        {
+            "clients": [person.pk],
+            "starts_on": TODAY.isoformat(),
+            f"stage_{exercise.pk}": rungs[2].pk,
+        },
+    )
+    assert response.status_code == 302
+    assert daily_plans(client=person, on=TODAY)[0].items[0].stage == rungs[2]
+
+
+def test_the_assign_endpoint_takes_starting_stages(coach, api, ladder) -> None:
+    exercise, rungs = ladder
+    program = routine(coach, length_days=7)
+    add(coach, program, 1, exercise)
+    person = ClientFactory.create(coach=coach)
+    url = f"/api/v1/programs/{program.pk}/assign/"
+
+    bad = api.post(
+        url,
+        {"clients": [person.pk], "starts_on": "2027-05-20", "starting_stages": {"x": rungs[1].pk}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert "starting_stages" in bad.json()["fields"]
+
+    good = api.post(
+        url,
+        {
+            "clients": [person.pk],
+            "starts_on": "2027-05-20",
+            "starting_stages": {str(exercise.pk): rungs[1].pk},
+        },
+        content_type="application/json",
+    )
+    assert good.status_code == 201
+    assert person.assignments.get().starting_stages == {str(exercise.pk): rungs[1].pk}
+
+
+def test_a_client_who_prefers_kg_sees_the_band_in_kg_too(coach, ladder) -> None:
+    exercise, rungs = ladder
+    rungs[0].load_unit, rungs[0].load_min, rungs[0].load_max = "lb", Decimal(10), Decimal(20)
+    rungs[0].save()
+    program = routine(coach, length_days=7)
+    add(coach, program, 1, exercise)
+    person = ClientFactory.create(coach=coach, time_zone="UTC", prefers_kg=True)
+    assign(coach, program, starts_on=TODAY, clients=[person])
+
+    item = daily_plans(client=person, on=TODAY)[0].items[0]
+
+    assert item.load_text == "10–20 lb (4.5–9.1 kg)"

@@ -137,10 +137,10 @@ def test_the_print_sheet_for_a_client_costs_the_same_for_a_short_and_a_long_prog
         _, queries = get_counting_queries(client, _print_url(assignment))
         counts.append(queries)
     assert counts[0] == counts[1]
-    # and a client's sheet costs three more than the copy's own: the assignment, the client's
-    # stages, and the first rungs of the exercises the client has no stage on yet
+    # and a client's sheet costs four more than the copy's own: the assignment, the client's
+    # stages, the rungs chosen when assigning, and the ladders of exercises without a stage yet
     _, plain = get_counting_queries(client, reverse("program-print", args=[assignment.program_id]))
-    assert counts[1] - plain == 3
+    assert counts[1] - plain == 4
 
 
 # --- builder -----------------------------------------------------------------------------------
