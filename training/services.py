@@ -298,8 +298,12 @@ def set_log_create(
     if set_log.load is not None and not set_log.load_unit:
         set_log.load_unit = (stage.load_unit if stage else "") or "lb"
     try:
+        # Field validators only: the check constraints repeat them, and checking constraints
+        # here would cost a query each for every set logged.
         set_log.full_clean(
-            exclude=["session", "prescription", "exercise", "stage", "entered_by", "client_uuid"]
+            exclude=["session", "prescription", "exercise", "stage", "entered_by", "client_uuid"],
+            validate_unique=False,
+            validate_constraints=False,
         )
     except ValidationError as error:
         raise DomainError.from_validation_error(error) from error
