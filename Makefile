@@ -45,8 +45,10 @@ lock:
 browser:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core)
 
+## Every benchmark script in bench/ (needs PostgreSQL; http_bench.py installs wrk from Debian's
+## packages when missing, and measures sessions in Redis too when Redis answers).
 bench: install
-	@for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf var/celery var/mail var/staticfiles .pytest_cache .mypy_cache .ruff_cache
