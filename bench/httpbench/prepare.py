@@ -114,9 +114,61 @@ def exercise_import_payload(count: int) -> dict[str, Any]:
 
 
 def history_logs_load(*, coach: Any, days: int) -> int:
-    """Where `days` days of training logs for every client of `coach` get written, once the
-    product records logs. There are none yet, so nothing is written; returns the rows made."""
-    return 0
+    """Every past training day of the last `days` days of every assignment of `coach`'s
+    clients, logged as done: both sides of each set (at most three) of each exercise. Written
+    in bulk (the services log one set per request); returns the rows made."""
+    from django.utils import timezone
+
+    from programs.models import Assignment
+    from programs.schedule import day_date
+    from training.models import SessionLog, SetLog
+
+    today = timezone.localdate()
+    days_of: dict[int, list[tuple[Any, list[Any]]]] = {}
+    sessions, doses = [], []
+    for assignment in Assignment.objects.filter(client__coach=coach).select_related("program"):
+        if assignment.program_id not in days_of:
+            days_of[assignment.program_id] = [
+                (day, list(day.prescriptions.all()))
+                for day in assignment.program.days.prefetch_related("prescriptions")
+            ]
+        for day, prescriptions in days_of[assignment.program_id]:
+            on = day_date(assignment=assignment, day=day)
+            if day.is_rest or not prescriptions or not today - timedelta(days=days) <= on < today:
+                continue
+            sessions.append(
+                SessionLog(
+                    client_id=assignment.client_id,
+                    assignment=assignment,
+                    on=on,
+                    day_number=day.number,
+                    status=SessionLog.Status.DONE,
+                    effort=6,
+                    completed_at=timezone.now(),
+                )
+            )
+            doses.append(prescriptions)
+    SessionLog.objects.bulk_create(sessions, batch_size=2000)
+    sets = [
+        SetLog(
+            session=session,
+            prescription=p,
+            exercise_id=p.exercise_id,
+            stage_id=p.stage_id,
+            set_number=number,
+            side=side,
+            reps=p.reps_per_side or 8,
+            hold_seconds=p.hold_seconds,
+            form=4,
+            rpe=6,
+        )
+        for session, prescriptions in zip(sessions, doses, strict=True)
+        for p in prescriptions
+        for number in range(1, min(p.sets or 2, 3) + 1)
+        for side in ("left", "right")
+    ]
+    SetLog.objects.bulk_create(sets, batch_size=5000)
+    return len(sessions) + len(sets)
 
 
 def load_small() -> tuple[Any, str]:
@@ -202,8 +254,6 @@ def load_large(*, clients: int, exercises: int, timings: dict[str, float]) -> tu
                 starts_on=today - timedelta(days=HISTORY_DAYS_AGO - g // HISTORY_GROUP_SIZE),
             )
         program_services.assignments_complete_due(now=timezone.now())
-    with timed(timings, "history: logs"):
-        history_logs_load(coach=coach, days=HISTORY_DAYS_AGO)
 
     with timed(timings, "active programs (assignment_create_bulk)"):
         # The demo's three starters, started 0-27 days ago: clients are on different days.
@@ -216,6 +266,8 @@ def load_large(*, clients: int, exercises: int, timings: dict[str, float]) -> tu
                 clients=[client],
                 starts_on=today - timedelta(days=n // len(names) % 28),
             )
+    with timed(timings, "history: logs"):
+        history_logs_load(coach=coach, days=HISTORY_DAYS_AGO)
     return coach, BENCH_PASSWORD
 
 
@@ -246,6 +298,7 @@ def describe(coach: Any, password: str, *, logins: int) -> dict[str, Any]:
         "coach_email": coach.user.email,
         "client_emails": [c.user.email for c in chosen if c.user is not None],
         "client_ids": [c.pk for c in chosen],
+        "client_writes": [log_write_for(c) for c in chosen],
         "program_ids": {
             "starters": list(
                 Program.objects.starters().order_by("pk").values_list("pk", flat=True)
@@ -263,6 +316,23 @@ def describe(coach: Any, password: str, *, logins: int) -> dict[str, Any]:
             "api": settings.REST_FRAMEWORK.get("PAGE_SIZE", 50),
         },
     }
+
+
+def log_write_for(client: Any) -> dict[str, Any] | None:
+    """What a client logs today: one set of the first exercise of their day (None on a day
+    without training)."""
+    from training.selectors import daily_plans
+
+    on = client.local_today()
+    for plan in daily_plans(client=client, on=on):
+        for item in plan.items:
+            return {
+                "assignment": plan.assignment.pk,
+                "on": on.isoformat(),
+                "prescription": item.prescription.pk,
+                "measurement": item.exercise.measurement,
+            }
+    return None
 
 
 def analyze(timings: dict[str, float]) -> None:

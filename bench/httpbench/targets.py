@@ -1,8 +1,10 @@
 """What the HTTP benchmark asks for: the requests at each size, with the issue's targets, and
 the minimal project's floor and ceilings."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.httpbench.servers import Line
@@ -48,9 +50,34 @@ def programs(practice: Practice) -> list[int]:
 
 def log_write_lines(practice: Practice) -> list[Line]:
     """The requests of clients logging their training, mixed into Today's (--log-writes): a
-    POST with the client's session and, as `csrf`, the csrftoken of that session's cookies.
-    No page or endpoint writes logs yet: none."""
-    return []
+    POST of one set with the client's session and, as `csrf`, that session's csrftoken."""
+    lines = []
+    for cookie, write in zip(practice.client_cookies, practice.data["client_writes"], strict=False):
+        if write is None:
+            continue
+        token = next(
+            (p.split("=", 1)[1] for p in cookie.split("; ") if p.startswith("csrftoken=")), ""
+        )
+        measure = {"hold_seconds": 30} if write["measurement"] == "hold" else {"reps": 8}
+        body = {
+            "assignment": write["assignment"],
+            "on": write["on"],
+            "sets": [{"prescription": write["prescription"], "side": "left", "form": 4, **measure}],
+        }
+        lines.append(Line("/api/v1/logs/", cookie, "POST", token, json.dumps(body)))
+    return lines
+
+
+def plan_lines(practice: Practice) -> list[Line]:
+    """Each client's own daily plan, for today and two earlier dates."""
+    today = datetime.now(UTC).date()
+    dates = ["", f"?date={today - timedelta(days=1)}", f"?date={today - timedelta(days=3)}"]
+    return [
+        Line(f"/api/v1/clients/{pk}/plan/{dates[n % len(dates)]}", cookie)
+        for n, (pk, cookie) in enumerate(
+            zip(practice.data["client_ids"], practice.client_cookies, strict=False)
+        )
+    ]
 
 
 def mix(lines: list[Line], writes: list[Line], share: float) -> list[Line]:
@@ -75,8 +102,7 @@ class Request:
 
 REQUESTS = [
     Request("today", "Today /me/", 0.10, lambda p: spread(["/me/"], p.client_cookies)),
-    # The plan endpoint does not exist yet: give it its lines once it does.
-    Request("plan", "plan endpoint", 0.12, None),
+    Request("plan", "plan endpoint /api/v1/clients/<id>/plan/", 0.12, plan_lines),
     Request(
         "dashboard",
         "dashboard /dashboard/",
