@@ -1,9 +1,13 @@
 """Mechanics shared by the services of every app."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import wraps
 from typing import Any, TypeVar
+from uuid import uuid4
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Model
 
 from coach.errors import DomainError
@@ -38,3 +42,55 @@ def model_update(
         stamps = [f.name for f in meta.concrete_fields if getattr(f, "auto_now", False)]
         instance.save(update_fields=[*changed, *stamps])
     return instance, bool(changed)
+
+
+# --- versions of cached daily plans ---------------------------------------------------------
+# A client's daily plan is cached under the versions of what it is built from: the programs and
+# the library (one version for everyone: they change rarely) and the client's own logs, stages
+# and details. A write gives the version a new value, so a plan built before it is never read
+# again; nothing has to find and delete the stale entries.
+
+PLANS_VERSION_KEY = "plans:version"
+
+
+def _client_plans_key(client_id: int) -> str:
+    return f"plans:version:client:{client_id}"
+
+
+def plans_changed(*, client_id: int | None = None) -> None:
+    """Plans built before this write are stale: of one client, or (None) of everyone.
+
+    The version changes now, so this request and the tests see the change, and again once the
+    transaction commits, so that a plan another request built from the data as it was before
+    the commit (and stored under the first new version) is never read.
+    """
+    key = PLANS_VERSION_KEY if client_id is None else _client_plans_key(client_id)
+    cache.set(key, uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(key, uuid4().hex, None))
+
+
+def plans_version(client_id: int) -> str:
+    """The version a cached plan of this client is stored under. A version the cache lost is
+    replaced by a new one (never by an old value, which could name a stale plan)."""
+    keys = [PLANS_VERSION_KEY, _client_plans_key(client_id)]
+    versions = cache.get_many(keys)
+    for key in keys:
+        if key not in versions:
+            cache.add(key, uuid4().hex, None)
+            versions[key] = cache.get(key)
+    return ".".join(str(versions[key]) for key in keys)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def changes_plans(func: F) -> F:
+    """For a write to programs or the library: every cached plan may show what it changed."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = func(*args, **kwargs)
+        plans_changed()
+        return result
+
+    return wrapper  # type: ignore[return-value]

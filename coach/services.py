@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coach.archiving import archived_set
-from coach.common import model_update
+from coach.common import model_update, plans_changed
 from coach.errors import DomainError
 from coach.models import Client, Coach, Invite, User
 
@@ -95,6 +95,7 @@ def client_update(*, client: Client, data: dict[str, object]) -> Client:
         data = {**data, "email": str(data["email"]).strip().lower()}
         _check_client_email_free(coach=client.coach, email=str(data["email"]), exclude_pk=client.pk)
     model_update(instance=client, fields=CLIENT_EDITABLE_FIELDS, data=data)
+    plans_changed(client_id=client.pk)
     if "email" in data and client.user is not None and client.user.email != client.email:
         # The client's login follows their e-mail address.
         if User.objects.filter(email__iexact=client.email).exclude(pk=client.user.pk).exists():
@@ -114,13 +115,16 @@ def client_archive(*, client: Client) -> Client:
         )
         if client.user_id is not None:
             User.objects.filter(pk=client.user_id).update(is_active=False)
+        plans_changed(client_id=client.pk)
     return client
 
 
 def client_restore(*, client: Client) -> Client:
     """Bring an archived client back, with their login."""
-    if archived_set(client, archived=False) and client.user_id is not None:
-        User.objects.filter(pk=client.user_id).update(is_active=True)
+    if archived_set(client, archived=False):
+        plans_changed(client_id=client.pk)
+        if client.user_id is not None:
+            User.objects.filter(pk=client.user_id).update(is_active=True)
     return client
 
 

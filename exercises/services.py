@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from coach.archiving import archived_set
-from coach.common import model_update
+from coach.common import changes_plans, model_update
 from coach.errors import DomainError, NotAllowed
 from coach.models import Coach
 from exercises.models import Equipment, Exercise, Region, Stage
@@ -212,6 +212,7 @@ def exercise_create(*, coach: Coach, data: Mapping[str, Any]) -> Exercise:
     return _exercise_write(exercise=Exercise(owner=coach), owner=coach, data=data, partial=False)
 
 
+@changes_plans
 @transaction.atomic
 def exercise_update(
     *, coach: Coach, exercise: Exercise, data: Mapping[str, Any], partial: bool = False
@@ -282,6 +283,7 @@ def exercise_is_used(exercise: Exercise) -> bool:
     return False
 
 
+@changes_plans
 def exercise_archive(*, coach: Coach, exercise: Exercise) -> Exercise:
     """Hide an exercise from the library and pickers; everything that uses it keeps it."""
     _require_own(coach=coach, exercise=exercise)
@@ -289,12 +291,14 @@ def exercise_archive(*, coach: Coach, exercise: Exercise) -> Exercise:
     return exercise
 
 
+@changes_plans
 def exercise_restore(*, coach: Coach, exercise: Exercise) -> Exercise:
     _require_own(coach=coach, exercise=exercise)
     archived_set(exercise, archived=False)
     return exercise
 
 
+@changes_plans
 @transaction.atomic
 def exercise_delete(*, coach: Coach, exercise: Exercise) -> bool:
     """Delete an unused exercise of the coach's; one that is used anywhere is archived instead.
@@ -372,6 +376,7 @@ def library_entries(entries: Sequence[Mapping[str, Any]] | None = None) -> list[
     return complete
 
 
+@changes_plans
 @transaction.atomic
 def library_seed(entries: Sequence[Mapping[str, Any]] | None = None) -> int:
     """Create or update the shared library from the seed data. Safe to run again.

@@ -442,7 +442,9 @@ class ClientPlanView(APIView):
         query = _validated(PlanQuerySerializer(data=request.query_params))
         today = client.local_today()
         on: date = query.get("date") or today
-        plans: list[DailyPlan] = selectors.daily_plans(client=client, on=on, include_inactive=True)
+        plans: list[DailyPlan] = selectors.daily_plans_cached(
+            client=client, on=on, include_inactive=True
+        )
         body = {"client": client.pk, "date": on, "today": today, "assignments": plans}
         return Response(PlanSerializer(body, context={"client": client}).data)
 

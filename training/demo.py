@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from coach.common import plans_changed
 from coach.models import Client, Coach, User
 from exercises.models import Exercise
 from exercises.services import library_seed
@@ -296,6 +297,7 @@ def _as_logged_at_the_time(client: Client, *, late: list[int]) -> None:
             sets.append(set_log)
     SessionLog.objects.bulk_update(sessions, ["is_late", "completed_at"])
     SetLog.objects.bulk_update(sets, ["is_late", "logged_at"])
+    plans_changed(client_id=client.pk)
     if sets:  # the system set the first rungs with the first sets logged
         first = min(set_log.logged_at for set_log in sets)
         StageChange.objects.filter(client=client, changed_by=None).update(changed_at=first)

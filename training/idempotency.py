@@ -41,6 +41,8 @@ def request_hash(request: Request) -> str:
         sort_keys=True,
         separators=(",", ":"),
         cls=DjangoJSONEncoder,
+        # An uploaded file (a multipart body) counts by its name and size.
+        default=lambda value: f"{getattr(value, 'name', '')}:{getattr(value, 'size', '')}",
     )
     return hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()
 
@@ -66,8 +68,10 @@ def idempotent(request: Request, respond: Callable[[], Response]) -> Response:
     if key is None:
         return respond()
     key = key.strip()
-    if not key or len(key) > KEY_MAX_LENGTH:
-        raise ValidationError({HEADER: [f"Use a key of 1 to {KEY_MAX_LENGTH} characters."]})
+    if not key or len(key) > KEY_MAX_LENGTH or not key.isprintable():
+        raise ValidationError(
+            {HEADER: [f"Use a key of 1 to {KEY_MAX_LENGTH} printable characters."]}
+        )
     user: Any = request.user
     digest = request_hash(request)
     with transaction.atomic():

@@ -11,6 +11,10 @@ from exercises.models import Exercise, Stage
 from programs.models import Assignment, Prescription
 
 NON_NEGATIVE = [MinValueValidator(0)]
+# Far above any set a person does, and within every database's columns.
+MAX_SETS = 100
+MAX_REPS = 1000
+MAX_HOLD_SECONDS = 24 * 60 * 60
 
 
 class ClientStage(models.Model):
@@ -147,10 +151,16 @@ class SetLog(models.Model):
         Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="set_logs"
     )
     prescribed = models.JSONField(default=dict, blank=True)
-    set_number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    set_number = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SETS)]
+    )
     side = models.CharField(max_length=5, choices=Side.choices)
-    reps = models.PositiveSmallIntegerField(null=True, blank=True)
-    hold_seconds = models.PositiveIntegerField(null=True, blank=True)
+    reps = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_REPS)]
+    )
+    hold_seconds = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_HOLD_SECONDS)]
+    )
     load = models.DecimalField(
         max_digits=6, decimal_places=1, null=True, blank=True, validators=NON_NEGATIVE
     )

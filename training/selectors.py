@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from functools import reduce
 from operator import or_
 
+from django.core.cache import cache
 from django.db.models import F, Max, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from coach.common import plans_version
 from coach.models import Client, Coach
 from coach.selectors import get_in_scope
 from exercises.models import Exercise, Stage
@@ -261,6 +263,24 @@ def daily_plans(*, client: Client, on: date, include_inactive: bool = False) -> 
                 assignment=assignment, on=on, day=day, items=items, session=session, offset=offset
             )
         )
+    return plans
+
+
+# A cached plan is never stale (its key carries the versions of what it is built from); the
+# time only bounds how long an unread one takes room.
+PLAN_CACHE_SECONDS = 6 * 60 * 60
+
+
+def daily_plans_cached(
+    *, client: Client, on: date, include_inactive: bool = False
+) -> list[DailyPlan]:
+    """daily_plans, from the cache shared by every process when it holds this client's plan for
+    `on` as of their latest change and the programs' and library's latest change."""
+    key = f"plans:{client.pk}:{on.isoformat()}:{int(include_inactive)}:{plans_version(client.pk)}"
+    plans = cache.get(key)
+    if plans is None:
+        plans = daily_plans(client=client, on=on, include_inactive=include_inactive)
+        cache.set(key, plans, PLAN_CACHE_SECONDS)
     return plans
 
 

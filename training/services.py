@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from coach.common import model_update
+from coach.common import model_update, plans_changed
 from coach.errors import DomainError
 from coach.models import Client, User
 from exercises.models import Exercise, Stage
@@ -52,13 +52,14 @@ def client_stage_set(
     row.ready_since = None
     row.ready_evidence = []
     row.save()
+    plans_changed(client_id=client.pk)
     StageChange.objects.create(
         client=client,
         exercise=exercise,
         from_stage=from_stage if from_stage and from_stage.pk != stage.pk else None,
         to_stage=stage,
         changed_by=by,
-        reason=reason[:300],
+        reason=reason.replace("\x00", "")[:300],
     )
     return row
 
@@ -114,6 +115,8 @@ def readiness_evaluate(*, client: Client, exercise: Exercise) -> ClientStage | N
     minimum form, the largest left/right gap and the target hold; late logs count (the
     evidence marks them).
     """
+    # Called after every change to the client's sets: their plan shows what is logged.
+    plans_changed(client_id=client.pk)
     stage = stages_of(client=client, exercise_ids={exercise.pk}).get(exercise.pk)
     if stage is None:
         return None
@@ -183,6 +186,12 @@ def _check_date(*, client: Client, assignment: Assignment, on: date) -> int:
         raise DomainError("Choose one of this client's programs.", field="assignment")
     if on > client.local_today():
         raise DomainError("You cannot log a day that has not come yet.", field="on")
+    if (
+        assignment.status in (Assignment.Status.CANCELLED, Assignment.Status.COMPLETED)
+        and assignment.ended_on is not None
+        and on > assignment.ended_on
+    ):
+        raise DomainError("This program had ended by then.", field="on")
     offset = offset_on(assignment=assignment, on=on)
     if offset is None:
         raise DomainError("This date is not a day of the program.", field="on")
@@ -224,6 +233,7 @@ def session_log_save(
     ):
         raise DomainError("Say why the session was skipped.", field="skip_reason")
     model_update(instance=session, fields=SESSION_FIELDS, data=data)
+    plans_changed(client_id=client.pk)
     if session.status != SessionLog.Status.OPEN and session.completed_at is None:
         session.completed_at = timezone.now()
         session.save(update_fields=["completed_at", "updated_at"])
@@ -352,11 +362,16 @@ def session_log_delete(*, session: SessionLog) -> None:
     session.sets.alive().update(deleted_at=now, updated_at=now)
     session.deleted_at = now
     session.save(update_fields=["deleted_at", "updated_at"])
+    plans_changed(client_id=session.client_id)
+    for exercise in Exercise.objects.filter(set_logs__session=session).distinct():
+        readiness_evaluate(client=session.client, exercise=exercise)
 
 
 def session_log_comment(*, session: SessionLog, comment: str) -> SessionLog:
     """The coach's comment on a client's session."""
+    comment = comment.replace("\x00", "")  # PostgreSQL refuses NUL in text
     model_update(instance=session, fields=("coach_comment",), data={"coach_comment": comment})
+    plans_changed(client_id=session.client_id)
     return session
 
 

@@ -301,7 +301,9 @@ def _today_page(
     retry: dict[str, Any] | None = None,
 ) -> HttpResponse:
     today = client.local_today()
-    plans = _plans_shown(selectors.daily_plans(client=client, on=on, include_inactive=True), on=on)
+    plans = _plans_shown(
+        selectors.daily_plans_cached(client=client, on=on, include_inactive=True), on=on
+    )
     return render(
         request,
         "training/today.html",
@@ -336,7 +338,8 @@ def _today_refused(
     """Show the day again with what went wrong; nothing was stored."""
     messages.error(request, message)
     on = form.cleaned_data.get("on") if hasattr(form, "cleaned_data") else None
-    if retry is not None and not str(retry.get("prescription", "")).isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if retry is not None and not str(retry.get("prescription", "")).isdecimal():
         retry = None
     if retry is not None:
         retry = {**retry, "prescription": int(retry["prescription"])}

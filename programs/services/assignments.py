@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 
+from coach.common import changes_plans
 from coach.errors import DomainError, NotAllowed
 from coach.models import Client, Coach
 from programs.models import Assignment, Program
@@ -29,6 +30,7 @@ def _check_in_calendar(*, starts_on: date, shift_days: int, program: Program, fi
         )
 
 
+@changes_plans
 @transaction.atomic
 def assignment_create_bulk(
     *,
@@ -91,6 +93,7 @@ def _starting_stages(template: Program, chosen: Mapping[int, int]) -> dict[str, 
     return starting
 
 
+@changes_plans
 @transaction.atomic
 def assignment_customise(*, coach: Coach, assignment: Assignment) -> Program:
     """Give this client a copy of their program of their own, to change for them alone.
@@ -107,6 +110,7 @@ def assignment_customise(*, coach: Coach, assignment: Assignment) -> Program:
     return shared
 
 
+@changes_plans
 @transaction.atomic
 def assignment_pause(*, coach: Coach, assignment: Assignment, on: date) -> Assignment:
     """Pause from `on`: no day is due until it is resumed."""
@@ -119,6 +123,7 @@ def assignment_pause(*, coach: Coach, assignment: Assignment, on: date) -> Assig
     return assignment
 
 
+@changes_plans
 @transaction.atomic
 def assignment_resume(*, coach: Coach, assignment: Assignment, on: date) -> Assignment:
     """Resume on `on`: the days still ahead move later by the time paused (whole weeks for a
@@ -153,6 +158,7 @@ def assignment_resume(*, coach: Coach, assignment: Assignment, on: date) -> Assi
     return assignment
 
 
+@changes_plans
 def assignment_cancel(*, coach: Coach, assignment: Assignment, on: date) -> Assignment:
     _require_assignment_coach(coach, assignment)
     if assignment.status in (Assignment.Status.COMPLETED, Assignment.Status.CANCELLED):
@@ -164,6 +170,7 @@ def assignment_cancel(*, coach: Coach, assignment: Assignment, on: date) -> Assi
     return assignment
 
 
+@changes_plans
 def assignments_complete_due(*, now: datetime) -> int:
     """Mark active assignments whose last day has passed in the client's own time zone.
 

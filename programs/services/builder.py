@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from coach.archiving import archived_set
-from coach.common import model_update
+from coach.common import changes_plans, model_update
 from coach.errors import DomainError, NotAllowed
 from coach.models import Coach
 from exercises.models import Exercise, Stage
@@ -125,6 +125,7 @@ def program_create(*, coach: Coach | None, data: Mapping[str, Any]) -> Program:
     return _program_save(Program(owner=coach, is_template=True), data)
 
 
+@changes_plans
 @transaction.atomic
 def program_update(*, coach: Coach, program: Program, data: Mapping[str, Any]) -> Program:
     """Change a program's details. A shorter length drops the days past the end."""
@@ -132,18 +133,21 @@ def program_update(*, coach: Coach, program: Program, data: Mapping[str, Any]) -
     return _program_save(program, data)
 
 
+@changes_plans
 def program_archive(*, coach: Coach, program: Program) -> Program:
     require_own(coach=coach, program=program)
     archived_set(program, archived=True)
     return program
 
 
+@changes_plans
 def program_restore(*, coach: Coach, program: Program) -> Program:
     require_own(coach=coach, program=program)
     archived_set(program, archived=False)
     return program
 
 
+@changes_plans
 @transaction.atomic
 def day_update(*, coach: Coach, day: Day, data: Mapping[str, Any]) -> Day:
     require_own(coach=coach, program=day.program)
@@ -170,6 +174,7 @@ def _check_block(program: Program, block: Block) -> None:
         raise DomainError.from_validation_error(error) from error
 
 
+@changes_plans
 @transaction.atomic
 def block_create(*, coach: Coach, program: Program, data: Mapping[str, Any]) -> Block:
     require_own(coach=coach, program=program)
@@ -182,6 +187,7 @@ def block_create(*, coach: Coach, program: Program, data: Mapping[str, Any]) -> 
     return block
 
 
+@changes_plans
 @transaction.atomic
 def block_update(*, coach: Coach, block: Block, data: Mapping[str, Any]) -> Block:
     require_own(coach=coach, program=block.program)
@@ -191,6 +197,7 @@ def block_update(*, coach: Coach, block: Block, data: Mapping[str, Any]) -> Bloc
     return block
 
 
+@changes_plans
 def block_delete(*, coach: Coach, block: Block) -> None:
     require_own(coach=coach, program=block.program)
     block.delete()
@@ -233,6 +240,7 @@ def _apply_dose(prescription: Prescription, data: Mapping[str, Any]) -> None:
         raise DomainError.from_validation_error(error) from error
 
 
+@changes_plans
 @transaction.atomic
 def prescription_add(
     *, coach: Coach, day: Day, exercise_id: Any, data: Mapping[str, Any] | None = None
@@ -279,6 +287,7 @@ def _prescription_append(*, day: Day, exercise: Exercise, data: Mapping[str, Any
     return prescription
 
 
+@changes_plans
 @transaction.atomic
 def prescription_update(
     *, coach: Coach, prescription: Prescription, data: Mapping[str, Any]
@@ -294,11 +303,13 @@ def prescription_update(
     return prescription
 
 
+@changes_plans
 def prescription_delete(*, coach: Coach, prescription: Prescription) -> None:
     require_own(coach=coach, program=prescription.day.program)
     prescription.delete()
 
 
+@changes_plans
 @transaction.atomic
 def prescriptions_reorder(*, coach: Coach, day: Day, ids: Sequence[int]) -> None:
     """Put a day's exercises in the given order (every one of them, once)."""
@@ -314,6 +325,7 @@ def prescriptions_reorder(*, coach: Coach, day: Day, ids: Sequence[int]) -> None
 # --- nested save of the whole structure (the builder's "save all") ---------------------------
 
 
+@changes_plans
 @transaction.atomic
 def program_structure_save(
     *,

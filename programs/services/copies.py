@@ -7,6 +7,7 @@ from typing import cast
 from django.db import connection, transaction
 from django.db.models import Max, Model
 
+from coach.common import changes_plans
 from coach.errors import DomainError, NotAllowed
 from coach.models import Coach
 from programs.models import Block, Day, Prescription, Program
@@ -36,6 +37,7 @@ def _copy_prescriptions(source: Day, target: Day, *, replace: bool) -> None:
     target.save()
 
 
+@changes_plans
 @transaction.atomic
 def day_duplicate(*, coach: Coach, day: Day, to_numbers: Sequence[int]) -> list[Day]:
     """Copy a day (title, intensity, exercises) onto other days, replacing what they had."""
@@ -59,6 +61,7 @@ def _week_days(program: Program, week: int) -> list[Day]:
     return list(program.days.filter(week=week).order_by("number"))
 
 
+@changes_plans
 @transaction.atomic
 def week_copy(*, coach: Coach, program: Program, from_week: int, to_week: int) -> list[Day]:
     """Copy every day of one week onto the same days of another week."""

@@ -1,0 +1,131 @@
+"""Cached daily plans: served from the shared cache, never another person's, never stale."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from coach import services as coach_services
+from exercises import services as exercise_services
+from exercises.models import Exercise
+from programs import services as program_services
+from tests.coach.factories import ClientFactory
+from tests.exercises.factories import ExerciseFactory, StageFactory
+from tests.programs.factories import add, assign, routine
+from training import services
+from training.selectors import daily_plans_cached
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2027, 6, 10)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():  # type: ignore[no-untyped-def]
+    with time_machine.travel("2027-06-10 12:00:00+00:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def two_clients(coach):  # type: ignore[no-untyped-def]
+    exercise = ExerciseFactory.create(
+        owner=coach, name="Split squat", laterality=Exercise.Laterality.UNILATERAL
+    )
+    rungs = [
+        StageFactory.create(exercise=exercise, order=n, name=f"Rung {n}", sets=n, reps_per_side=8)
+        for n in (1, 2)
+    ]
+    program = routine(coach, length_days=14)
+    for number in range(1, 15):
+        add(coach, program, number, exercise)
+    first = ClientFactory.create(coach=coach, time_zone="UTC", name="First")
+    second = ClientFactory.create(coach=coach, time_zone="UTC", name="Second")
+    (a1, a2) = assign(coach, program, starts_on=TODAY - timedelta(days=3), clients=[first, second])
+    return exercise, rungs, (first, a1), (second, a2)
+
+
+def _queries(client, on=TODAY):  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        plans = daily_plans_cached(client=client, on=on)
+    return plans, len(captured.captured_queries)
+
+
+def test_a_second_read_comes_from_the_cache(two_clients) -> None:
+    _, _, (first, _), _ = two_clients
+    fresh, cold = _queries(first)
+    cached, warm = _queries(first)
+    assert cold > 5
+    assert warm <= 2  # the cache's own table on the embedded default; none with Redis
+    assert [p.day_number for p in cached] == [p.day_number for p in fresh] == [4]
+    assert cached[0].items[0].sets == fresh[0].items[0].sets
+
+
+def test_clients_never_see_each_others_plan(coach, two_clients) -> None:
+    exercise, rungs, (first, a1), (second, _) = two_clients
+    daily_plans_cached(client=first, on=TODAY)
+    services.client_stage_set(by=coach.user, client=first, exercise=exercise, stage=rungs[1])
+    prescription = daily_plans_cached(client=first, on=TODAY)[0].items[0].prescription
+    services.set_log_create(
+        by=coach.user, client=first, assignment=a1, on=TODAY,
+        prescription_id=prescription.pk, data={"side": "left", "reps": 8},
+    )  # fmt: skip
+
+    mine = daily_plans_cached(client=first, on=TODAY)[0]
+    theirs = daily_plans_cached(client=second, on=TODAY)[0]
+
+    assert mine.items[0].stage == rungs[1]
+    assert len(mine.items[0].logged) == 1
+    assert theirs.assignment.client == second
+    assert theirs.items[0].stage == rungs[0]
+    assert theirs.items[0].logged == []
+
+
+def test_a_log_a_stage_move_and_client_details_show_at_once(coach, two_clients) -> None:
+    exercise, _rungs, (first, a1), _ = two_clients
+    prescription = daily_plans_cached(client=first, on=TODAY)[0].items[0].prescription
+
+    services.set_log_create(
+        by=coach.user, client=first, assignment=a1, on=TODAY,
+        prescription_id=prescription.pk, data={"side": "left", "reps": 7},
+    )  # fmt: skip
+    assert [s.reps for s in daily_plans_cached(client=first, on=TODAY)[0].items[0].logged] == [7]
+
+    services.client_stage_step(by=coach.user, client=first, exercise=exercise, up=True)
+    assert daily_plans_cached(client=first, on=TODAY)[0].items[0].sets == 2
+
+    coach_services.client_update(client=first, data={"prefers_kg": True})
+    first.refresh_from_db()
+    assert daily_plans_cached(client=first, on=TODAY)  # built again, not an error
+
+
+def test_program_and_library_edits_reach_every_cached_plan(coach, two_clients) -> None:
+    exercise, rungs, (first, a1), (second, _) = two_clients
+    daily_plans_cached(client=first, on=TODAY)
+    daily_plans_cached(client=second, on=TODAY)
+
+    # the coach customises the first client's copy and sets a dose on today's exercise
+    own = program_services.assignment_customise(coach=coach, assignment=a1)
+    prescription = own.days.get(number=4).prescriptions.get()
+    program_services.prescription_update(
+        coach=coach, prescription=prescription, data={"reps_per_side": 12}
+    )
+    assert daily_plans_cached(client=first, on=TODAY)[0].items[0].reps_per_side == 12
+
+    # and changes the ladder's first rung in the library
+    exercise_services.exercise_update(
+        coach=coach,
+        exercise=exercise,
+        data={"stages": [{"id": rungs[0].pk, "name": "Rung 1", "sets": 5, "reps_per_side": 8},
+                         {"id": rungs[1].pk, "name": "Rung 2", "sets": 2, "reps_per_side": 8}]},
+    )  # fmt: skip
+    assert daily_plans_cached(client=second, on=TODAY)[0].items[0].sets == 5
+
+
+def test_pausing_empties_today_at_once(coach, two_clients) -> None:
+    _, _, (first, a1), _ = two_clients
+    assert daily_plans_cached(client=first, on=TODAY)[0].items
+    program_services.assignment_pause(coach=coach, assignment=a1, on=TODAY)
+    plans = daily_plans_cached(client=first, on=TODAY)
+    assert all(not p.items for p in plans)
