@@ -442,11 +442,17 @@ class ClientPlanView(APIView):
         query = _validated(PlanQuerySerializer(data=request.query_params))
         today = client.local_today()
         on: date = query.get("date") or today
-        plans: list[DailyPlan] = selectors.daily_plans_cached(
-            client=client, on=on, include_inactive=True
-        )
-        body = {"client": client.pk, "date": on, "today": today, "assignments": plans}
-        return Response(PlanSerializer(body, context={"client": client}).data)
+
+        def build() -> dict[str, Any]:
+            plans: list[DailyPlan] = selectors.daily_plans_cached(
+                client=client, on=on, include_inactive=True
+            )
+            body = {"client": client.pk, "date": on, "today": today, "assignments": plans}
+            return dict(PlanSerializer(body, context={"client": client}).data)
+
+        # The whole answer is cached with the plan it is drawn from, under the same versions.
+        name = f"api:{on.isoformat()}:{today.isoformat()}"
+        return Response(selectors.cached_for_client(client=client, name=name, build=build))
 
 
 # --- client stages --------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """Reads of a client's training: the daily plan (Today), their stages and their logs."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import reduce
 from operator import or_
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models import F, Max, Prefetch, Q, QuerySet, Window
@@ -21,6 +22,7 @@ from programs.schedule import day_at, day_date, offset_on
 from training.doses import Dose, dose_resolve
 from training.models import ClientStage, LogQuerySet, SessionLog, SetLog, StageChange
 
+T = TypeVar("T")
 DOSE_NAMES = frozenset(
     [
         "sets",
@@ -271,17 +273,26 @@ def daily_plans(*, client: Client, on: date, include_inactive: bool = False) -> 
 PLAN_CACHE_SECONDS = 6 * 60 * 60
 
 
+def cached_for_client(*, client: Client, name: str, build: Callable[[], T]) -> T:
+    """What `build` makes of the client's training, from the cache shared by every process
+    when it holds `name` as of the client's latest change and the programs' and library's."""
+    key = f"plans:{client.pk}:{name}:{plans_version(client.pk)}"
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, PLAN_CACHE_SECONDS)
+    return found
+
+
 def daily_plans_cached(
     *, client: Client, on: date, include_inactive: bool = False
 ) -> list[DailyPlan]:
-    """daily_plans, from the cache shared by every process when it holds this client's plan for
-    `on` as of their latest change and the programs' and library's latest change."""
-    key = f"plans:{client.pk}:{on.isoformat()}:{int(include_inactive)}:{plans_version(client.pk)}"
-    plans = cache.get(key)
-    if plans is None:
-        plans = daily_plans(client=client, on=on, include_inactive=include_inactive)
-        cache.set(key, plans, PLAN_CACHE_SECONDS)
-    return plans
+    """daily_plans, through the shared cache (see cached_for_client)."""
+    return cached_for_client(
+        client=client,
+        name=f"{on.isoformat()}:{int(include_inactive)}",
+        build=lambda: daily_plans(client=client, on=on, include_inactive=include_inactive),
+    )
 
 
 def _last_time(
