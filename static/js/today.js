@@ -761,4 +761,6 @@
   renderPending();
   renderStatus();
   flush();
+  // Logging now goes through the queue rather than the plain forms.
+  root.dataset.ready = "true";
 })();

@@ -69,6 +69,8 @@ def log_in_on_phone(phone: Page, email: str) -> None:
     phone.get_by_label("Password").fill(PASSWORD)
     phone.get_by_role("button", name="Log in").click()
     expect(phone).to_have_url(re.compile(r"/me/$"))
+    # the page's script has taken over the forms (a click before that posts the plain form)
+    expect(phone.locator("#today[data-ready]")).to_have_count(1)
 
 
 def test_a_client_logs_a_day_on_a_phone_through_a_lost_connection(
@@ -166,6 +168,7 @@ def test_a_client_logs_a_day_on_a_phone_through_a_lost_connection(
     assert SetLog.objects.count() == 3
     # Opening the page again sends nothing more.
     phone.reload()
+    expect(phone.locator("#today[data-ready]")).to_have_count(1)
     expect(logged).to_contain_text("Set 2 · Left · 75 s · form 4/5")
     expect(logged.locator("li")).to_have_count(3)
     assert SetLog.objects.count() == 3
@@ -249,6 +252,8 @@ def test_sets_waiting_in_the_browser_are_sent_only_from_their_owners_login(new_p
     phone.get_by_label("Password").fill(PASSWORD)
     phone.get_by_role("button", name="Log in").click()
     expect(phone).to_have_url(re.compile(r"/me/$"))
+    # the page's script has taken over the forms (a click before that posts the plain form)
+    expect(phone.locator("#today[data-ready]")).to_have_count(1)
     expect(phone.locator("[data-sync-status]")).to_have_text("All sent · nothing waiting")
     set_log = SetLog.objects.get()
     assert set_log.session.client == ivy
