@@ -33,6 +33,8 @@ def client_stage_set(
 ) -> ClientStage:
     """Put the client on a rung of the exercise's ladder, with a row of history. `by` is the
     coach (None only when the system sets the first rung)."""
+    if client.archived_at is not None:
+        raise DomainError("Restore this client before moving them between stages.")
     if stage.exercise_id != exercise.pk:
         raise DomainError("Choose a stage of this exercise.", field="stage")
     row = (
@@ -184,6 +186,8 @@ def _check_date(*, client: Client, assignment: Assignment, on: date) -> int:
     """The program offset of `on`, refusing dates in the future and outside the assignment."""
     if assignment.client_id != client.pk:
         raise DomainError("Choose one of this client's programs.", field="assignment")
+    if client.archived_at is not None:
+        raise DomainError("Restore this client before logging their training.")
     if on > client.local_today():
         raise DomainError("You cannot log a day that has not come yet.", field="on")
     if (

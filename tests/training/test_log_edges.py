@@ -137,3 +137,25 @@ def test_a_coach_comment_with_a_nul_character_is_kept_without_it(coach) -> None:
     services.session_log_comment(session=session, comment="Good\x00 work")
     session.refresh_from_db()
     assert session.coach_comment == "Good work"
+
+
+def test_an_archived_client_is_neither_logged_for_nor_moved(coach) -> None:
+    from coach import services as coach_services
+
+    person = trainee(coach, starts_on=TODAY - timedelta(days=2))
+    prescription = _prescription(person, TODAY)
+    coach_services.client_archive(client=person.client)
+    with pytest.raises(DomainError, match="Restore this client"):
+        services.set_log_create(
+            by=coach.user,
+            client=person.client,
+            assignment=person.assignment,
+            on=TODAY,
+            prescription_id=prescription.pk,
+            data={"side": "left", "hold_seconds": 10},
+        )
+    with pytest.raises(DomainError, match="Restore this client"):
+        services.client_stage_step(
+            by=coach.user, client=person.client, exercise=person.exercise, up=True
+        )
+    assert not SetLog.objects.exists()
