@@ -4,6 +4,7 @@
 /logs/ and /set-logs/ hold what was done. Anything outside the requester's reach is a 404.
 """
 
+import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, cast
@@ -12,12 +13,13 @@ import django_filters
 from django import forms
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -437,22 +439,26 @@ class ClientPlanView(APIView):
         ],
         responses=PlanSerializer,
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, pk: int) -> HttpResponse:
         client = _client_for(request.user, pk)
         query = _validated(PlanQuerySerializer(data=request.query_params))
         today = client.local_today()
         on: date = query.get("date") or today
 
-        def build() -> dict[str, Any]:
+        def build() -> bytes:
             plans: list[DailyPlan] = selectors.daily_plans_cached(
                 client=client, on=on, include_inactive=True
             )
             body = {"client": client.pk, "date": on, "today": today, "assignments": plans}
-            return dict(PlanSerializer(body, context={"client": client}).data)
+            return JSONRenderer().render(PlanSerializer(body, context={"client": client}).data)
 
-        # The whole answer is cached with the plan it is drawn from, under the same versions.
+        # The whole answer is cached, as the JSON sent, with the plan it is drawn from and under
+        # the same versions; only another format (the browsable API) draws it again.
         name = f"api:{on.isoformat()}:{today.isoformat()}"
-        return Response(selectors.cached_for_client(client=client, name=name, build=build))
+        content = selectors.cached_for_client(client=client, name=name, build=build)
+        if getattr(request.accepted_renderer, "format", "json") == "json":
+            return HttpResponse(content, content_type="application/json")
+        return Response(json.loads(content))
 
 
 # --- client stages --------------------------------------------------------------------------

@@ -129,3 +129,26 @@ def test_pausing_empties_today_at_once(coach, two_clients) -> None:
     program_services.assignment_pause(coach=coach, assignment=a1, on=TODAY)
     plans = daily_plans_cached(client=first, on=TODAY)
     assert all(not p.items for p in plans)
+
+
+def test_the_plan_endpoint_answers_the_same_from_the_cache_and_in_the_browsable_api(
+    coach, two_clients
+) -> None:
+    from django.test import Client as HttpClient
+
+    _, _, (first, _), _ = two_clients
+    api = HttpClient()
+    api.force_login(coach.user)
+    url = f"/api/v1/clients/{first.pk}/plan/"
+
+    built = api.get(url)
+    cached = api.get(url)
+    page = api.get(url, headers={"Accept": "text/html"})
+
+    assert built.status_code == cached.status_code == 200
+    assert built["Content-Type"] == cached["Content-Type"] == "application/json"
+    assert built.json() == cached.json()
+    assert built.json()["assignments"][0]["day_number"] == 4
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    assert "day_number" in page.content.decode()
