@@ -48,15 +48,14 @@ def template_stage(prescription: Prescription) -> Stage | None:
     return next(iter(prescription.exercise.stages.all()), None)
 
 
-@dataclass
-class TemplateDose:
-    """A prescription's dose as a program shows it, before any client: `stage` is the fixed stage
-    or, for "the client's current stage", the first rung. Reads like a prescription for the
-    `dose` filter; `from_stage` names the fields the stage gave."""
+@dataclass(kw_only=True)
+class ResolvedDose:
+    """A prescription's dose with its stage's values filled in where the coach left a field
+    empty. Reads like a prescription for the `dose` filter; `from_stage` names the fields the
+    stage gave."""
 
     exercise: Exercise
     stage: Stage | None
-    stage_is_fixed: bool
     sets: int | None
     reps_per_side: int | None
     hold_seconds: int | None
@@ -77,6 +76,14 @@ class TemplateDose:
     def set_range(self) -> range:
         """Set numbers 1…sets (at least one), for log sheets."""
         return range(1, (self.sets or 1) + 1)
+
+
+@dataclass(kw_only=True)
+class TemplateDose(ResolvedDose):
+    """The dose as a program shows it, before any client: `stage` is the fixed stage or, for
+    "the client's current stage", the first rung."""
+
+    stage_is_fixed: bool
 
 
 def template_dose(prescription: Prescription) -> TemplateDose:

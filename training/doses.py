@@ -1,12 +1,12 @@
 """A client's dose and load: the prescription's own values over their stage's."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.template.defaultfilters import floatformat
 
 from exercises.models import LOAD_PAIRS, Exercise, Stage
-from programs.doses import dose_values
+from programs.doses import ResolvedDose, dose_values
 from programs.models import Prescription
 
 LB_PER_KG = Decimal("2.20462")
@@ -43,24 +43,15 @@ def load_for_client(stage: Stage, *, sex: str, prefers_kg: bool = False) -> str:
     return general or target
 
 
-@dataclass
-class Dose:
-    """What the client does for one prescription at their resolved stage. `from_stage` names
-    the fields the stage gave (the coach did not set them)."""
+@dataclass(kw_only=True)
+class Dose(ResolvedDose):
+    """What the client does for one prescription at their resolved stage (their own, or the
+    one the program fixes), with the coach's notes."""
 
-    exercise: Exercise
-    stage: Stage | None
-    sets: int | None
-    reps_per_side: int | None
-    hold_seconds: int | None
-    rest_seconds: int | None
-    load: Decimal | None
-    load_unit: str
     load_text: str
     tempo: str
     target_rpe: Decimal | None
     notes: str
-    from_stage: set[str] = field(default_factory=set)
 
     @property
     def is_per_side(self) -> bool:

@@ -7,6 +7,7 @@ fail in CI (see tests/conftest.py: require).
 
 import os
 import re
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,6 +88,23 @@ def async_unsafe_allowed() -> Iterator[None]:
 # One browser for every test in tests/e2e. Package scope rather than session scope, so that
 # Playwright (and its event loop in this thread) stops once the browser tests are done instead of
 # staying around, with the ORM guard switched off, for the rest of the test run.
+# A browser test that waits on something that never comes (a promise, a page that never
+# settles) would otherwise hold the whole run until CI's own limit: it fails after this long.
+TEST_TIME_LIMIT_SECONDS = 180
+
+
+@pytest.fixture(autouse=True)
+def _time_limit() -> Iterator[None]:
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"This browser test ran past {TEST_TIME_LIMIT_SECONDS} s.")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(TEST_TIME_LIMIT_SECONDS)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     path = chromium_path()
