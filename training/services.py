@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from coach.common import model_update, plans_changed
@@ -119,39 +120,46 @@ def readiness_evaluate(*, client: Client, exercise: Exercise) -> ClientStage | N
     """
     # Called after every change to the client's sets: their plan shows what is logged.
     plans_changed(client_id=client.pk)
-    stage = stages_of(client=client, exercise_ids={exercise.pk}).get(exercise.pk)
-    if stage is None:
-        return None
-    row = ClientStage.objects.filter(client=client, exercise=exercise).first()
-    if row is None:
+    row = (
+        ClientStage.objects.filter(client=client, exercise=exercise).select_related("stage").first()
+    )
+    if row is not None:
+        stage = row.stage
+    else:
+        first = stages_of(client=client, exercise_ids={exercise.pk}).get(exercise.pk)
+        if first is None:
+            return None
+        stage = first
         row = client_stage_set(
             by=None, client=client, exercise=exercise, stage=stage, reason="First rung"
         )
     if not stage.has_criteria:
         return row
     needed = stage.criteria_sessions or 1
-    sessions = list(
+    sessions = (
         SessionLog.objects.alive()
         .filter(client=client, sets__exercise=exercise, sets__deleted_at__isnull=True)
         .distinct()
-        .order_by("-on", "-id")[: needed * 3]
+        .order_by("-on", "-id")
+        .prefetch_related(
+            Prefetch(
+                "sets",
+                queryset=SetLog.objects.alive().filter(exercise=exercise),
+                to_attr="exercise_sets",
+            )
+        )[:needed]
     )
     evidence = []
     for session in sessions:
-        sets = [
-            s
-            for s in session.sets.alive().filter(exercise=exercise)
-            if s.stage_id in (None, stage.pk)
-        ]
-        if not sets or any(s.stage_id not in (stage.pk,) for s in sets):
+        sets = session.exercise_sets  # type: ignore[attr-defined]
+        # Only sessions wholly at the current stage count towards moving up from it.
+        if any(s.stage_id != stage.pk for s in sets):
             break
         if not _meets(stage, exercise, sets):
             break
         evidence.append(
             {"session": session.pk, "on": session.on.isoformat(), "late": session.is_late}
         )
-        if len(evidence) == needed:
-            break
     ready = len(evidence) == needed
     if ready and row.ready_since is None:
         row.ready_since = timezone.now()
