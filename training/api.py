@@ -554,35 +554,14 @@ class SessionLogFilter(django_filters.FilterSet):
         return queryset.filter(Q(updated_at__gte=value) | Exists(changed_sets))
 
 
-def _prefixed(error: DomainError, index: int) -> DomainError:
-    """A set's error, on that set's input (`sets.2.side`); the session's own stay as they are."""
-    if error.field is not None and error.field not in SetInputSerializer.Meta.fields:
-        return error
-    field = f"sets.{index}.{error.field}" if error.field else f"sets.{index}"
-    return DomainError(error.message, field=field, code=error.code)
-
-
 @transaction.atomic
 def _log(*, by: Any, assignment: Assignment, data: dict[str, Any]) -> SessionLog:
     """The day's session (made or found) with each set added, then how the session went."""
-    client = assignment.client
     on = data.pop("on")
     sets = data.pop("sets", [])
-    for index, item in enumerate(sets):
-        try:
-            services.set_log_create(
-                by=by,
-                client=client,
-                assignment=assignment,
-                on=on,
-                prescription_id=item.get("prescription"),
-                exercise_id=item.get("exercise"),
-                data=item,
-                client_uuid=item.get("client_uuid"),
-            )
-        except DomainError as error:
-            raise _prefixed(error, index) from error
-    return services.session_log_save(by=by, client=client, assignment=assignment, on=on, data=data)
+    return services.session_log_enter(
+        by=by, client=assignment.client, assignment=assignment, on=on, data=data, sets=sets
+    )
 
 
 class SessionLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

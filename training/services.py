@@ -23,6 +23,10 @@ from training.selectors import stages_of
 
 SESSION_FIELDS = ("status", "skip_reason", "effort", "note", "video_url")
 SET_FIELDS = ("reps", "hold_seconds", "load", "load_unit", "support", "rpe", "form", "note")
+# What one set of a logged session names: an error on these belongs to that set.
+SET_INPUTS = frozenset(
+    (*SET_FIELDS, "prescription", "exercise", "set_number", "side", "client_uuid")
+)
 
 
 # --- stages --------------------------------------------------------------------------------
@@ -397,16 +401,25 @@ def session_log_enter(
     data: Mapping[str, Any],
     sets: Sequence[Mapping[str, Any]] = (),
 ) -> SessionLog:
-    """A whole session at once, as a coach enters one for a client (without a login, or who
-    reported by message): each set (`prescription`, `set_number`, `side` and what was done),
-    then how it went. Nothing is stored when any part is refused."""
-    for item in sets:
-        set_log_create(
-            by=by,
-            client=client,
-            assignment=assignment,
-            on=on,
-            prescription_id=item.get("prescription"),
-            data=item,
-        )
+    """A day's session made or found, each set added (`prescription` or `exercise`,
+    `set_number`, `side`, what was done, an optional `client_uuid`), then how it went: a client
+    logging through the API, or a coach entering a session for a client. Nothing is stored when
+    any part is refused; a set's error names its input (`sets.2.side`)."""
+    for index, item in enumerate(sets):
+        try:
+            set_log_create(
+                by=by,
+                client=client,
+                assignment=assignment,
+                on=on,
+                prescription_id=item.get("prescription"),
+                exercise_id=item.get("exercise"),
+                data=item,
+                client_uuid=item.get("client_uuid"),
+            )
+        except DomainError as error:
+            if error.field is None or error.field in SET_INPUTS:
+                field = f"sets.{index}.{error.field}" if error.field else f"sets.{index}"
+                raise DomainError(error.message, field=field, code=error.code) from error
+            raise
     return session_log_save(by=by, client=client, assignment=assignment, on=on, data=data)
