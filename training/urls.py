@@ -1,6 +1,6 @@
 from django.urls import path
 
-from training import views
+from training import today_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -16,8 +16,8 @@ urlpatterns = [
         name="client-session-comment",
     ),
     path("clients/<int:pk>/log/", views.client_session_enter, name="client-session-enter"),
-    path("me/", views.today, name="client-home"),
-    path("me/log/set/", views.today_set_log, name="today-set-log"),
-    path("me/log/session/", views.today_session_log, name="today-session-log"),
-    path("me/login-check/", views.today_login_check, name="today-login-check"),
+    path("me/", today_views.today, name="client-home"),
+    path("me/log/set/", today_views.today_set_log, name="today-set-log"),
+    path("me/log/session/", today_views.today_session_log, name="today-session-log"),
+    path("me/login-check/", today_views.today_login_check, name="today-login-check"),
 ]

@@ -1,30 +1,25 @@
 """The pages that show a client's training: Today, and the coach's dashboard and client page."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
-from uuid import uuid4
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from coach import selectors as coach_selectors
 from coach.errors import DomainError, add_to_form
 from coach.models import Client, Coach
-from coach.permissions import client_required, coach_required
+from coach.permissions import coach_required
 from exercises import selectors as exercise_selectors
 from programs import selectors as program_selectors
 from programs.models import Assignment
 from training import selectors, services
 from training.coach_forms import SessionEntryForm, SessionPickForm
-from training.forms import SessionLogForm, SetLogForm, first_error
-from training.models import SetLog
-from training.selectors import DailyPlan
 
 CLIENTS_PER_PAGE = 25
 
@@ -194,202 +189,3 @@ def client_session_enter(request: HttpRequest, coach: Coach, pk: int) -> HttpRes
         {"client": client, "pick_form": pick, "plan": plan, "form": form},
         status=400 if request.method == "POST" else 200,
     )
-
-
-# A finished program stays on Today this many days after its end (then only if nothing else is).
-FINISHED_SHOWN_DAYS = 14
-
-
-@client_required
-def today(request: HttpRequest, client: Client) -> HttpResponse:
-    """The client's day: today, or the day `?date=YYYY-MM-DD` names (a future day is shown
-    read-only; a past day can be logged, and is marked late)."""
-    on = client.local_today()
-    raw = request.GET.get("date", "")
-    if raw:
-        try:
-            on = date.fromisoformat(raw)
-        except ValueError:
-            messages.error(request, "That is not a date; here is today.")
-    return _today_page(request, client=client, on=on)
-
-
-@require_POST
-@client_required
-def today_set_log(request: HttpRequest, client: Client) -> HttpResponse:
-    """Log one set from Today's plain form, then show the day again."""
-    form = SetLogForm(request.POST)
-    retry = {"prescription": request.POST.get("prescription", ""), "values": request.POST}
-    if not form.is_valid():
-        return _today_refused(request, client, form, first_error(form), retry=retry)
-    data = form.cleaned_data
-    assignment = _own_assignment(client, data["assignment"])
-    if assignment is None:
-        return _today_refused(request, client, form, "Choose one of your programs.", retry=retry)
-    try:
-        set_log = services.set_log_create(
-            by=request.user,  # type: ignore[arg-type]
-            client=client,
-            assignment=assignment,
-            on=data["on"],
-            prescription_id=data["prescription"],
-            data={
-                **form.set_data(),
-                "set_number": _next_set_number(
-                    assignment=assignment,
-                    on=data["on"],
-                    prescription_id=data["prescription"],
-                    side=data["side"],
-                ),
-            },
-            client_uuid=form.client_uuid(),
-        )
-    except DomainError as error:
-        return _today_refused(request, client, form, error.message, retry=retry)
-    side = "" if set_log.side == SetLog.Side.BOTH else f", {set_log.get_side_display().lower()}"
-    late = " It is marked late." if set_log.is_late else ""
-    messages.success(
-        request, f"{set_log.exercise.name}: set {set_log.set_number}{side} logged.{late}"
-    )
-    return redirect(f"{_today_url(data['on'], client)}#item-{assignment.pk}-{data['prescription']}")
-
-
-@require_POST
-@client_required
-def today_session_log(request: HttpRequest, client: Client) -> HttpResponse:
-    """Finish or skip a day from Today's plain form."""
-    form = SessionLogForm(request.POST)
-    if not form.is_valid():
-        return _today_refused(request, client, form, first_error(form))
-    data = form.cleaned_data
-    assignment = _own_assignment(client, data["assignment"])
-    if assignment is None:
-        return _today_refused(request, client, form, "Choose one of your programs.")
-    try:
-        session = services.session_log_save(
-            by=request.user,  # type: ignore[arg-type]
-            client=client,
-            assignment=assignment,
-            on=data["on"],
-            data=form.session_data(),
-        )
-    except DomainError as error:
-        return _today_refused(request, client, form, error.message)
-    if session.status == session.Status.SKIPPED:
-        messages.success(request, "Session skipped. Your coach sees why.")
-    else:
-        messages.success(request, f"Session finished: {session.get_status_display().lower()}.")
-    return redirect(f"{_today_url(data['on'], client)}#plan-{assignment.pk}")
-
-
-@require_GET
-@never_cache
-def today_login_check(request: HttpRequest) -> JsonResponse:
-    """Who is logged in. Today sends the sets kept on a device only from the login of the
-    person who logged them (a phone may be shared, a login may have expired)."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"user": None}, status=403)
-    return JsonResponse({"user": request.user.pk})
-
-
-def _today_page(
-    request: HttpRequest,
-    *,
-    client: Client,
-    on: date,
-    status: int = 200,
-    retry: dict[str, Any] | None = None,
-) -> HttpResponse:
-    today = client.local_today()
-    plans = _plans_shown(
-        selectors.daily_plans_cached(client=client, on=on, include_inactive=True), on=on
-    )
-    return render(
-        request,
-        "training/today.html",
-        {
-            "client": client,
-            "coach": client.coach,
-            "today": today,
-            "on": on,
-            "is_today": on == today,
-            "can_log": on <= today,
-            "previous_day": _day_after(on, -1),
-            "next_day": _day_after(on, 1),
-            "plans": plans,
-            "has_program": bool(plans) or selectors.client_has_current_program(client=client),
-            "form_token": uuid4(),
-            "retry": retry,
-            "logs_url": reverse("api-log-list"),
-            "plan_url": reverse("api-client-plan", args=[client.pk]),
-        },
-        status=status,
-    )
-
-
-def _today_refused(
-    request: HttpRequest,
-    client: Client,
-    form: SetLogForm | SessionLogForm,
-    message: str,
-    *,
-    retry: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """Show the day again with what went wrong; nothing was stored."""
-    messages.error(request, message)
-    on = form.cleaned_data.get("on") if hasattr(form, "cleaned_data") else None
-    # isdecimal, not isdigit: "²" is a digit that int() refuses.
-    if retry is not None and not str(retry.get("prescription", "")).isdecimal():
-        retry = None
-    if retry is not None:
-        retry = {**retry, "prescription": int(retry["prescription"])}
-    return _today_page(
-        request, client=client, on=on or client.local_today(), status=400, retry=retry
-    )
-
-
-def _own_assignment(client: Client, pk: int) -> Assignment | None:
-    return program_selectors.client_assignments(client=client).filter(pk=pk).first()
-
-
-def _next_set_number(*, assignment: Assignment, on: date, prescription_id: int, side: str) -> int:
-    """The set a plain form's tap logs: one past the sets already logged on that side."""
-    logged = SetLog.objects.alive().filter(
-        session__assignment=assignment,
-        session__on=on,
-        session__deleted_at__isnull=True,
-        prescription_id=prescription_id,
-        side=side,
-    )
-    return logged.count() + 1
-
-
-def _plans_shown(plans: list[DailyPlan], *, on: date) -> list[DailyPlan]:
-    """Every current program; a finished one for a fortnight after its end, or the latest one
-    when nothing else is left to show."""
-    shown, finished = [], []
-    for plan in plans:
-        ended = plan.assignment.status in (Assignment.Status.COMPLETED, Assignment.Status.CANCELLED)
-        if plan.state == "finished":
-            finished.append(plan)
-            if (on - (plan.assignment.ended_on or plan.assignment.last_day)).days <= (
-                FINISHED_SHOWN_DAYS
-            ):
-                shown.append(plan)
-        elif not ended:
-            shown.append(plan)
-    if not shown and finished:
-        shown.append(max(finished, key=lambda p: p.assignment.ended_on or p.assignment.last_day))
-    return shown
-
-
-def _day_after(on: date, days: int) -> date | None:
-    try:
-        return on + timedelta(days=days)
-    except OverflowError:
-        return None
-
-
-def _today_url(on: date, client: Client) -> str:
-    url = reverse("client-home")
-    return url if on == client.local_today() else f"{url}?{urlencode({'date': on.isoformat()})}"
