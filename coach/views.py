@@ -36,7 +36,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             add_to_form(form, error)
         else:
-            login(request, coach.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, coach.user, backend="coach.auth.Backend")
             messages.success(request, "Welcome! Your practice is ready. Add your first client.")
             return redirect("dashboard")
     return render(request, "registration/signup.html", {"form": form})
@@ -118,7 +118,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as error:
             add_to_form(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="coach.auth.Backend")
             messages.success(request, "Your password is set. Welcome!")
             return redirect("client-home")
     return render(request, "coach/invite_accept.html", {"form": form, "invite": invite})
