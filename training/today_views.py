@@ -7,8 +7,11 @@ from uuid import uuid4
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -118,6 +121,13 @@ def today_login_check(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"user": request.user.pk})
 
 
+# Today's plans are drawn once per client, date and version of what they show (see
+# selectors.cached_for_client) and kept as HTML. What differs per request (the CSRF token and the
+# token that makes a resent plain form store once) is drawn as these marks and put in afterwards.
+CSRF_MARK = "csrf-token-of-this-request"
+FORM_TOKEN_MARK = "form-token-of-this-request"  # noqa: S105 - a placeholder
+
+
 def _today_page(
     request: HttpRequest,
     *,
@@ -127,25 +137,48 @@ def _today_page(
     retry: dict[str, Any] | None = None,
 ) -> HttpResponse:
     today = client.local_today()
-    plans = _plans_shown(
-        selectors.daily_plans_cached(client=client, on=on, include_inactive=True), on=on
+    context = {
+        "client": client,
+        "today": today,
+        "on": on,
+        "is_today": on == today,
+        "can_log": on <= today,
+    }
+
+    def plans_html() -> str:
+        plans = _plans_shown(
+            selectors.daily_plans_cached(client=client, on=on, include_inactive=True), on=on
+        )
+        return render_to_string(
+            "training/_today_plans.html",
+            {
+                **context,
+                "coach": client.coach,
+                "plans": plans,
+                "has_program": bool(plans) or selectors.client_has_current_program(client=client),
+                "retry": retry,
+                "csrf_token": CSRF_MARK,
+                "form_token": FORM_TOKEN_MARK,
+            },
+        )
+
+    # A form shown again with what the client typed is drawn for this request alone.
+    html = (
+        plans_html()
+        if retry
+        else selectors.cached_for_client(
+            client=client, name=f"today-html:{on.isoformat()}:{today.isoformat()}", build=plans_html
+        )
     )
+    html = html.replace(CSRF_MARK, get_token(request)).replace(FORM_TOKEN_MARK, str(uuid4()))
     return render(
         request,
         "training/today.html",
         {
-            "client": client,
-            "coach": client.coach,
-            "today": today,
-            "on": on,
-            "is_today": on == today,
-            "can_log": on <= today,
+            **context,
             "previous_day": _day_after(on, -1),
             "next_day": _day_after(on, 1),
-            "plans": plans,
-            "has_program": bool(plans) or selectors.client_has_current_program(client=client),
-            "form_token": uuid4(),
-            "retry": retry,
+            "plans_html": mark_safe(html),  # noqa: S308 - drawn by our own template
             "logs_url": reverse("api-log-list"),
             "plan_url": reverse("api-client-plan", args=[client.pk]),
         },
