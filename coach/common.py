@@ -9,6 +9,9 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.utils.safestring import SafeString, mark_safe
 
 from coach.errors import DomainError
 
@@ -72,13 +75,32 @@ def plans_changed(*, client_id: int | None = None) -> None:
 def plans_version(client_id: int) -> str:
     """The version a cached plan of this client is stored under. A version the cache lost is
     replaced by a new one (never by an old value, which could name a stale plan)."""
-    keys = [PLANS_VERSION_KEY, _client_plans_key(client_id)]
+    return _versions([PLANS_VERSION_KEY, _client_plans_key(client_id)])
+
+
+def programs_version() -> str:
+    """The version of everything drawn from programs and the library alone (no client's data)."""
+    return _versions([PLANS_VERSION_KEY])
+
+
+def _versions(keys: list[str]) -> str:
     versions = cache.get_many(keys)
     for key in keys:
         if key not in versions:
             cache.add(key, uuid4().hex, None)
             versions[key] = cache.get(key)
     return ".".join(str(versions[key]) for key in keys)
+
+
+# --- pages drawn once, shown many times -------------------------------------------------------
+# A page part kept in the cache is drawn with this mark where a form's CSRF token goes; each
+# request puts in a token of its own (`with_csrf_token`).
+CSRF_MARK = "csrf-token-of-this-request"
+
+
+def with_csrf_token(html: str, request: HttpRequest) -> SafeString:
+    """A cached page part, drawn by our own templates, with this request's CSRF token."""
+    return mark_safe(html.replace(CSRF_MARK, get_token(request)))  # noqa: S308
 
 
 F = TypeVar("F", bound=Callable[..., Any])

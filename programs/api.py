@@ -1,18 +1,22 @@
 """/api/v1/programs/, /program-days/, /prescriptions/, /blocks/ and /assignments/."""
 
+import json
 from datetime import date
 from typing import Any, cast
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coach.api import CoachScopedMixin, id_field
+from coach.common import programs_version
 from coach.models import Client
 from programs import selectors, services
 from programs.models import Assignment, Block, Day, Prescription, Program
@@ -148,6 +152,9 @@ def _item_data(item: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+PROGRAM_CACHE_SECONDS = 6 * 60 * 60
+
+
 class ProgramViewSet(
     CoachScopedMixin,
     mixins.ListModelMixin,
@@ -175,6 +182,20 @@ class ProgramViewSet(
 
     def get_object(self) -> Program:
         return selectors.program_get_for(coach=self.coach, pk=self.kwargs["pk"], full=True)
+
+    def retrieve(  # type: ignore[override]
+        self, request: Request, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        # The answer is kept as the JSON sent, per coach, until a program or the library changes
+        # (the version every such write bumps); only another format (the browsable API) draws it.
+        key = f"api:program:{self.coach.pk}:{kwargs['pk']}:{programs_version()}"
+        content = cache.get(key)
+        if content is None:
+            content = JSONRenderer().render(ProgramSerializer(self.get_object()).data)
+            cache.set(key, content, PROGRAM_CACHE_SECONDS)
+        if getattr(request.accepted_renderer, "format", "json") == "json":
+            return HttpResponse(content, content_type="application/json")
+        return Response(json.loads(content))
 
     def _detail(self, program: Program, code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.program_get_for(coach=self.coach, pk=program.pk, full=True)

@@ -85,13 +85,20 @@ def program_followers(*, program: Program) -> QuerySet[Assignment]:
     )
 
 
-def program_is_editable(*, coach: Coach, program: Program) -> bool:
+def program_is_editable(
+    *, coach: Coach, program: Program, followers: list[Assignment] | None = None
+) -> bool:
     """Whether the coach may change the program: one of their own templates, or a client copy no
     other client shares. A starter is read-only (duplicate it to change it), and so is a copy
-    several clients share until the coach customises it for one of them."""
+    several clients share until the coach customises it for one of them. `followers`: the
+    program's followers when they are already loaded."""
     if program.owner_id != coach.pk:
         return False
-    return program.is_template or program_followers(program=program).count() <= 1
+    if program.is_template:
+        return True
+    if followers is not None:
+        return len(followers) <= 1
+    return program_followers(program=program).count() <= 1
 
 
 def day_get_for(*, coach: Coach, pk: int) -> Day:

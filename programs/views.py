@@ -1,10 +1,13 @@
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from coach.common import CSRF_MARK, plans_version, programs_version, with_csrf_token
 from coach.errors import DomainError, add_to_form
 from coach.models import Coach
 from coach.permissions import coach_required
@@ -105,15 +108,39 @@ def _builder_context(program: Program) -> dict:
     }
 
 
+# The builder's page is drawn once per program and version of what it shows, and kept in the
+# shared cache: the programs and the library (one version for everyone), and for a client's own
+# copy that client's stages and details and their date (the fixed-stage notes look ahead from it).
+BUILDER_CACHE_SECONDS = 6 * 60 * 60
+
+
 @coach_required
 def program_builder(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
-    program = selectors.program_get_for(coach=coach, pk=pk, full=True)
-    context = _builder_context(program)
+    program = selectors.program_get_for(coach=coach, pk=pk)
     followers = [] if program.is_template else list(selectors.program_followers(program=program))
-    context["followers"] = followers
-    context["assignment"] = followers[0] if len(followers) == 1 else None
-    context["editable"] = selectors.program_is_editable(coach=coach, program=program)
-    return render(request, "programs/builder.html", context)
+    assignment = followers[0] if len(followers) == 1 else None
+    editable = selectors.program_is_editable(coach=coach, program=program, followers=followers)
+    if assignment is None:
+        version = programs_version()
+    else:
+        client = assignment.client
+        version = f"{plans_version(client.pk)}.{client.local_today().isoformat()}"
+    key = f"builder:{coach.pk}:{program.pk}:{int(editable)}:{version}"
+
+    content = cache.get(key)
+    if content is None:
+        full = selectors.program_get_for(coach=coach, pk=pk, full=True)
+        context = _builder_context(full)
+        context.update(
+            followers=followers, assignment=assignment, editable=editable, csrf_token=CSRF_MARK
+        )
+        content = render_to_string("programs/_builder_content.html", context)
+        cache.set(key, content, BUILDER_CACHE_SECONDS)
+    return render(
+        request,
+        "programs/builder.html",
+        {"program": program, "content": with_csrf_token(content, request)},
+    )
 
 
 @coach_required

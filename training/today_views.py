@@ -7,14 +7,13 @@ from uuid import uuid4
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from coach.common import CSRF_MARK, with_csrf_token
 from coach.errors import DomainError
 from coach.models import Client
 from coach.permissions import client_required
@@ -123,8 +122,7 @@ def today_login_check(request: HttpRequest) -> JsonResponse:
 
 # Today's plans are drawn once per client, date and version of what they show (see
 # selectors.cached_for_client) and kept as HTML. What differs per request (the CSRF token and the
-# token that makes a resent plain form store once) is drawn as these marks and put in afterwards.
-CSRF_MARK = "csrf-token-of-this-request"
+# token that makes a resent plain form store once) is drawn as marks and put in afterwards.
 FORM_TOKEN_MARK = "form-token-of-this-request"  # noqa: S105 - a placeholder
 
 
@@ -170,7 +168,7 @@ def _today_page(
             client=client, name=f"today-html:{on.isoformat()}:{today.isoformat()}", build=plans_html
         )
     )
-    html = html.replace(CSRF_MARK, get_token(request)).replace(FORM_TOKEN_MARK, str(uuid4()))
+    html = with_csrf_token(html.replace(FORM_TOKEN_MARK, str(uuid4())), request)
     return render(
         request,
         "training/today.html",
@@ -178,7 +176,7 @@ def _today_page(
             **context,
             "previous_day": _day_after(on, -1),
             "next_day": _day_after(on, 1),
-            "plans_html": mark_safe(html),  # noqa: S308 - drawn by our own template
+            "plans_html": html,
             "logs_url": reverse("api-log-list"),
             "plan_url": reverse("api-client-plan", args=[client.pk]),
         },

@@ -20,6 +20,7 @@ def test_a_coach_and_their_role_come_in_one_query(django_assert_num_queries) -> 
 
 def test_a_client_and_their_role_come_in_one_query(django_assert_num_queries) -> None:
     person = ClientFactory.create(with_login=True)
+    assert person.user is not None
 
     with django_assert_num_queries(1):
         user = Backend().get_user(person.user.pk)
@@ -30,6 +31,7 @@ def test_a_client_and_their_role_come_in_one_query(django_assert_num_queries) ->
 
 def test_a_deactivated_user_is_no_one(db) -> None:
     person = ClientFactory.create(with_login=True)
+    assert person.user is not None
     person.user.is_active = False
     person.user.save()
 

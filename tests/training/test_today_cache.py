@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.test import Client as Browser
 
+from coach.common import CSRF_MARK
 from coach.models import Client
 from coach.services import client_archive, client_update
 from programs import services
@@ -26,7 +27,7 @@ from tests.training.test_today_page import (  # noqa: F401 - fixtures used by na
     today_prescription,
     wall_month,
 )
-from training.today_views import CSRF_MARK, FORM_TOKEN_MARK
+from training.today_views import FORM_TOKEN_MARK
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,7 @@ def test_no_client_is_shown_another_clients_day(client, wall_month, on_wall_mont
     ivys = text_of(client.get("/me/"))
 
     otto = Browser()
+    assert other.user is not None
     otto.force_login(other.user)
     ottos = text_of(otto.get("/me/"))
 
