@@ -27,6 +27,8 @@ from tests.training.test_today_page import (  # noqa: F401 - fixtures used by na
     today_prescription,
     wall_month,
 )
+from training.models import SessionLog
+from training.services import session_log_comment
 from training.today_views import FORM_TOKEN_MARK
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +133,13 @@ def test_an_archived_client_is_refused_even_with_the_day_cached(client, on_wall_
     client_archive(client=Client.objects.get(pk=ivy.pk))
 
     assert client.get("/me/").status_code in (302, 404)
+
+
+def test_the_coachs_comment_on_a_session_shows_on_that_day(client, on_wall_month) -> None:
+    client.post(LOG_SET, set_form(on_wall_month))
+    client.get("/me/")
+    session = SessionLog.objects.get()
+
+    session_log_comment(session=session, comment="Lovely square hips today.")
+
+    assert "Wall Works on this session: Lovely square hips today." in text_of(client.get("/me/"))
