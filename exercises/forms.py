@@ -71,6 +71,11 @@ class ExerciseForm(forms.Form):
     category = forms.ChoiceField(choices=Exercise.Category.choices)
     laterality = forms.ChoiceField(choices=Exercise.Laterality.choices)
     measurement = forms.ChoiceField(choices=Exercise.Measurement.choices, label="Measured by")
+    is_warm_up = forms.BooleanField(
+        required=False,
+        label="Warm-up drill",
+        help_text="Done to prepare for training: it never counts as a session's main work.",
+    )
     instructions = LinesField(required=False, help_text="One step per line, in order.")
     cues = LinesField(required=False, label="Keys to success", help_text="One cue per line.")
     faults = FaultsField(
@@ -111,6 +116,7 @@ class ExerciseForm(forms.Form):
             "category": exercise.category,
             "laterality": exercise.laterality,
             "measurement": exercise.measurement,
+            "is_warm_up": exercise.is_warm_up,
             "instructions": exercise.instructions,
             "cues": exercise.cues,
             "faults": exercise.faults,
@@ -132,7 +138,11 @@ class ExerciseForm(forms.Form):
 
 # How a stage's fields are grouped on the form: (legend, CSS class of the grid, fields).
 STAGE_FIELD_GROUPS = (
-    ("What changes", "field-grid", ("name", "description", "support", "surface")),
+    (
+        "What changes",
+        "field-grid",
+        ("name", "description", "laterality", "support", "surface", "differs_note"),
+    ),
     ("Dose", "field-grid", ("sets", "reps_per_side", "hold_seconds", "rest_seconds")),
     (
         "Load",
@@ -170,13 +180,21 @@ class StageForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "criteria_note": forms.Textarea(attrs={"rows": 2}),
+            "differs_note": forms.Textarea(attrs={"rows": 2}),
             "support": forms.TextInput(attrs={"placeholder": "e.g. handrail, wall"}),
             "surface": forms.TextInput(attrs={"placeholder": "e.g. floor, balance pad"}),
             "load_unit": forms.TextInput(attrs={"placeholder": "lb, kg, band, …"}),
         }
         # The examples are placeholders, so the inputs of a row line up.
-        help_texts = {"support": "", "surface": "", "load_unit": ""}
+        help_texts = {
+            "support": "",
+            "surface": "",
+            "load_unit": "",
+            "laterality": "Empty: as the exercise.",
+            "differs_note": "Where this rung departs from the training material, and why.",
+        }
         labels = {
+            "laterality": "Sides",
             "reps_per_side": "Reps per side",
             "hold_seconds": "Hold (s)",
             "rest_seconds": "Rest (s)",
@@ -193,6 +211,12 @@ class StageForm(forms.ModelForm):
             "criteria_note": "When to move up",
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        laterality = self.fields["laterality"]
+        assert isinstance(laterality, forms.ChoiceField)  # noqa: S101
+        laterality.choices = [("", "As the exercise"), *Exercise.Laterality.choices]
+
     def validate_unique(self) -> None:
         # The order is assigned by the service from the position in the ladder.
         pass
@@ -208,6 +232,15 @@ class StageForm(forms.ModelForm):
             for legend, css, names in STAGE_FIELD_GROUPS
         ]
 
+    def default_fields(self) -> set[str]:
+        """The fields whose saved values are product defaults (see Stage.defaults): marked on
+        the form until the coach gives values of their own."""
+        names = set(self.initial.get("defaults") or [])
+        fields = {name for name in names if name in self.fields}
+        if "load" in names:
+            fields |= {name for name in self.fields if name.startswith("load_")}
+        return fields
+
 
 StageFormSet = forms.formset_factory(
     StageForm, extra=0, can_delete=True, can_order=True, max_num=20, validate_max=True
@@ -215,8 +248,13 @@ StageFormSet = forms.formset_factory(
 
 
 def stage_initial(exercise: Exercise) -> list[dict[str, Any]]:
+    """The ladder as the form shows it, with which of each rung's values are product defaults."""
     return [
-        {"id": stage.pk, **{field: getattr(stage, field) for field in STAGE_FIELDS}}
+        {
+            "id": stage.pk,
+            "defaults": stage.defaults,
+            **{field: getattr(stage, field) for field in STAGE_FIELDS},
+        }
         for stage in exercise.stages.all()
     ]
 

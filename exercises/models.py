@@ -92,9 +92,19 @@ class Exercise(models.Model):
     laterality = models.CharField(max_length=12, choices=Laterality.choices)
     measurement = models.CharField(max_length=12, choices=Measurement.choices)
     category = models.CharField(max_length=12, choices=Category.choices)
+    is_warm_up = models.BooleanField(
+        "warm-up drill",
+        default=False,
+        help_text="Done to prepare for training, like the wall hold: never a session's main work.",
+    )
     regions = models.ManyToManyField(Region, blank=True, related_name="exercises")
     equipment = models.ManyToManyField(Equipment, blank=True, related_name="exercises")
     video_url = models.URLField("demo video", blank=True)
+    sources = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Titles of the training material the exercise's facts come from.",
+    )
     prerequisites = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="required_for"
     )
@@ -146,6 +156,10 @@ class Exercise(models.Model):
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}
+        if not isinstance(self.sources, list) or not all(
+            isinstance(title, str) and title.strip() for title in self.sources
+        ):
+            errors["sources"] = "Give a list of titles."
         for field in ("instructions", "cues"):
             value = getattr(self, field)
             if not isinstance(value, list) or not all(
@@ -194,13 +208,48 @@ def _load_constraints() -> list[models.BaseConstraint]:
     return constraints
 
 
+# What a stage's `defaults` may name, with the fields behind each name: "rung" when the step
+# itself is the product's (the training material has no such rung), "load" for its load bands,
+# and its dose and criteria fields.
+DEFAULTABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "rung": ("name", "description"),
+    **{name: (name,) for name in ("sets", "reps_per_side", "hold_seconds", "rest_seconds")},
+    "load": tuple(field for pair in LOAD_PAIRS for field in pair),
+    **{
+        name: (name,)
+        for name in (
+            "criteria_sessions",
+            "criteria_min_form",
+            "criteria_max_gap_pct",
+            "criteria_min_hold_seconds",
+        )
+    },
+}
+DEFAULTABLE = tuple(DEFAULTABLE_FIELDS)
+
+
 class Stage(models.Model):
-    """One rung of an exercise's progression ladder: what changes, the dose, load and criteria."""
+    """One rung of an exercise's progression ladder: what changes, the dose, load and criteria.
+
+    `defaults` names what the product chose where the training material gives no figure (the
+    dose, the criteria, the rung itself); the rest is the material's, or the coach's own.
+    """
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="stages")
     order = models.PositiveSmallIntegerField(help_text="1 is the first rung.")
+    key = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text="Names a rung of the shared library so that reseeding finds it again.",
+    )
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
+    laterality = models.CharField(
+        max_length=12,
+        choices=Exercise.Laterality.choices,
+        blank=True,
+        help_text="Empty: as the exercise. A two-foot set-up of a single-leg hold is bilateral.",
+    )
     support = models.CharField(
         max_length=60, blank=True, help_text="E.g. handrail, wall, band; empty for none."
     )
@@ -242,11 +291,26 @@ class Stage(models.Model):
     )
     criteria_min_hold_seconds = models.PositiveIntegerField(null=True, blank=True)
     criteria_note = models.TextField(blank=True)
+    defaults = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What the product chose where the training material gives no figure.",
+    )
+    differs_note = models.TextField(
+        "differs from the material",
+        blank=True,
+        help_text="Where this rung departs from the training material, and why.",
+    )
 
     class Meta:
         ordering = ["exercise", "order"]
         constraints = [
             models.UniqueConstraint(fields=["exercise", "order"], name="stage_order_unique"),
+            models.UniqueConstraint(
+                fields=["exercise", "key"],
+                condition=~Q(key=""),
+                name="stage_key_unique_per_exercise",
+            ),
             models.CheckConstraint(condition=Q(order__gte=1), name="stage_order_from_one"),
             models.CheckConstraint(
                 condition=Q(criteria_sessions__isnull=True) | Q(criteria_sessions__gte=1),
@@ -292,8 +356,20 @@ class Stage(models.Model):
             errors["criteria_sessions"] = (
                 "Say how many sessions in a row must meet the criteria to move up."
             )
+        if not isinstance(self.defaults, list) or not set(self.defaults) <= set(DEFAULTABLE):
+            errors["defaults"] = f"Name only these: {', '.join(DEFAULTABLE)}."
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_unilateral(self) -> bool:
+        """Dosed and timed per side: the stage's own laterality, else its exercise's."""
+        laterality = self.laterality or self.exercise.laterality
+        return laterality != Exercise.Laterality.BILATERAL
+
+    def is_default(self, name: str) -> bool:
+        """Whether the product chose this value ("rung", "load" or a dose or criteria field)."""
+        return name in self.defaults
 
     @property
     def has_criteria(self) -> bool:

@@ -1,12 +1,20 @@
 """Seed exercise library: single-leg strength, stability, balance, foot and mobility work.
 
-Pure data. Each entry in ``LIBRARY`` describes one exercise with its coaching text, its
-neighbours in the library (prerequisites, regressions, progressions) and, where one exists,
-an ordered ladder of stages with default dose, load guidance and criteria to move up.
+Pure data. Each entry in ``LIBRARY`` describes one exercise with its coaching text, the articles
+of the training material its facts come from (``sources``), its neighbours in the library
+(prerequisites, regressions, progressions) and, where one exists, an ordered ladder of stages with
+their dose, load guidance and criteria to move up.
 
 Entries list only what an exercise or stage has; ``exercises.services.library_entries`` fills
 in the rest (no video, equipment, neighbours or stages; a stage without support, hold, rest,
 load band or criteria).
+
+Every stage has a ``key`` that never changes: reseeding updates the rung with that key in place
+(clients, logs and programs that point at it keep pointing at the same rung) and adds rungs with
+new keys. A stage names the figures the material gives in ``from_material`` ("load" for its load
+bands); every other figure it states is a product default and is marked so on the coach's pages.
+``product_step`` marks a rung the material does not have, and ``differs_note`` says where a rung
+departs from the material.
 
 Stage criteria: move up after ``sessions`` consecutive sessions with form quality (1-5)
 of at least ``min_form`` and a left/right gap of at most ``max_gap_pct`` percent
@@ -14,6 +22,17 @@ of at least ``min_form`` and a left/right gap of at most ``max_gap_pct`` percent
 """
 
 from __future__ import annotations
+
+# The articles of the training material, by their titles (the wall hold's has none of its own).
+WALL = "Legs up the wall: a single-leg hold (untitled article)"
+LEG_LOWERING = "Let's Talk About Leg Lowering"
+RUNNERS = (
+    "Strategies for improving single leg strength and balance to reduce compensations and "
+    "boost running efficiency"
+)
+POSTERIOR = "Back leg training: 4 recommended single leg movements!"
+RESTORE = "Restore: the hips program"
+SOURCES = (WALL, LEG_LOWERING, RUNNERS, POSTERIOR, RESTORE)
 
 LIBRARY: list[dict] = [
     # ------------------------------------------------------------------ hinge family
@@ -50,6 +69,7 @@ LIBRARY: list[dict] = [
         "laterality": "bilateral",
         "measurement": "reps",
         "category": "stability",
+        "sources": [RESTORE],
         "regions": ["hamstrings", "glutes", "hips", "lower-back"],
         "progressions": ["deadlift", "single-leg-hinge-and-lift", "kettlebell-swing"],
     },
@@ -86,6 +106,7 @@ LIBRARY: list[dict] = [
         "laterality": "bilateral",
         "measurement": "reps_load",
         "category": "strength",
+        "sources": [RESTORE],
         "regions": ["hamstrings", "glutes", "lower-back", "quads", "grip"],
         "equipment": ["barbell", "kettlebell"],
         "regressions": ["hip-hinge"],
@@ -124,6 +145,7 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps_load",
         "category": "stability",
+        "sources": [RUNNERS],
         "regions": ["hamstrings", "glutes", "hips", "ankles"],
         "equipment": ["dumbbell"],
         "regressions": ["hip-hinge"],
@@ -167,12 +189,14 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps_load",
         "category": "strength",
+        "sources": [RESTORE, POSTERIOR],
         "regions": ["hamstrings", "glutes", "hips", "core"],
         "equipment": ["handrail", "dumbbell", "kettlebell"],
         "prerequisites": ["hip-hinge", "deadlift"],
         "regressions": ["single-leg-hinge-and-lift"],
         "stages": [
             {
+                "key": "supported-unloaded",
                 "name": "Supported, unloaded",
                 "description": (
                     "Learn the pattern with no weight and one hand on a rail or wall, so balance "
@@ -190,6 +214,7 @@ LIBRARY: list[dict] = [
                 ),
             },
             {
+                "key": "loaded",
                 "name": "Loaded",
                 "description": (
                     "Hold a dumbbell or kettlebell. Start at 10-20 lb and build over the weeks "
@@ -208,6 +233,7 @@ LIBRARY: list[dict] = [
                 "load_max_female": 35,
                 "load_min_male": 35,
                 "load_max_male": 45,
+                "from_material": ["load"],
                 "criteria": {"sessions": 3, "min_form": 4, "max_gap_pct": 10},
                 "criteria_note": (
                     "Move up once the upper band is handled with level hips and a long spine, "
@@ -215,6 +241,7 @@ LIBRARY: list[dict] = [
                 ),
             },
             {
+                "key": "free-standing",
                 "name": "Free-standing, heaviest controlled load",
                 "description": (
                     "Hands free: the standing hip and foot keep you steady on every rep. Use the most "
@@ -265,6 +292,7 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps_load",
         "category": "strength",
+        "sources": [POSTERIOR],
         "regions": ["hamstrings", "glutes", "lower-back"],
         "equipment": ["roman-chair"],
         "regressions": ["hip-hinge"],
@@ -302,6 +330,7 @@ LIBRARY: list[dict] = [
         "laterality": "bilateral",
         "measurement": "reps_load",
         "category": "power",
+        "sources": [LEG_LOWERING],
         "regions": ["glutes", "hamstrings", "core", "grip"],
         "equipment": ["kettlebell"],
         "regressions": ["hip-hinge", "deadlift"],
@@ -315,7 +344,7 @@ LIBRARY: list[dict] = [
             "stiff through the middle while arms and legs move."
         ),
         "instructions": [
-            "Lie on your back, arms pointing at the ceiling, hips and knees bent to 90 degrees with shins level.",
+            "Lie on your back, arms pointing at the ceiling, knees stacked over the hips with the shins level.",
             "Let the low back settle gently into the floor and draw the ribs down toward the hips.",
             "Take 5 slow, complete breaths out, feeling the waist tighten all the way around.",
             "Keeping that tension, lower one heel toward the floor as the opposite arm reaches overhead.",
@@ -340,6 +369,7 @@ LIBRARY: list[dict] = [
         "laterality": "alternating",
         "measurement": "reps",
         "category": "stability",
+        "sources": [LEG_LOWERING],
         "regions": ["core", "hips", "lower-back"],
         "equipment": ["mat"],
         "progressions": ["leg-lowering"],
@@ -377,16 +407,24 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps",
         "category": "stability",
+        "sources": [LEG_LOWERING],
         "regions": ["core", "hips", "hamstrings"],
         "equipment": ["mat"],
         "prerequisites": ["deadbug"],
         "regressions": ["deadbug"],
         "stages": [
             {
+                "key": "deadbug-heel-taps",
                 "name": "Deadbug heel taps",
+                "product_step": True,
                 "description": (
-                    "From the deadbug position take 5 full breaths out, then tap one heel to the "
-                    "floor with the knee held at 90 degrees, 5 per side, pelvis still."
+                    "From the deadbug position take 5 full breaths out, then, knee still bent, "
+                    "tap one heel to the floor and bring it back, pelvis still. The shortest "
+                    "lever: the trunk learns to stay stiff while a leg moves."
+                ),
+                "differs_note": (
+                    "Not in the article, which goes from the deadbug straight to lowering the "
+                    "leg: a first rung for a client whose pelvis still rocks when a leg moves."
                 ),
                 "surface": "floor",
                 "sets": 2,
@@ -396,27 +434,42 @@ LIBRARY: list[dict] = [
                 "criteria_note": "Move up when the pelvis stays motionless on every tap and the breathing stays smooth.",
             },
             {
-                "name": "Bent-knee leg lowering",
+                "key": "bent-knee",
+                "name": "Leg lowering, knee free to bend",
                 "description": (
-                    "After 5 deadbug breaths, start with the leg pointing up and let the knee bend "
-                    "as the leg travels down, 5 per side. The bent knee shortens the lever."
+                    "The article's way: take 5 deadbug breaths out to set the tension, then lower "
+                    "one leg from pointing up, letting the knee bend as it travels down, 5 per "
+                    "side. Breathe out as the leg goes down and in as it comes back. The aim is "
+                    "a pelvis that stays put, not a straight leg."
                 ),
                 "surface": "floor",
                 "sets": 2,
                 "reps_per_side": 5,
+                "from_material": ["reps_per_side"],
                 "rest_seconds": 45,
                 "criteria": {"sessions": 3, "min_form": 4, "max_gap_pct": 10},
-                "criteria_note": "Move up when the low back stays down through the whole range on both sides.",
+                "criteria_note": (
+                    "This rung is the goal of the exercise. Go on only to lengthen the lever for "
+                    "a client whose low back and pelvis stay still through the whole range."
+                ),
             },
             {
-                "name": "Straight-leg lowering",
+                "key": "straight-leg",
+                "name": "Straight-leg lowering (optional)",
+                "product_step": True,
                 "description": (
-                    "After 5 deadbug breaths, lower a straight leg, 5 per side. The longest lever, "
-                    "so the pelvis has to stay perfectly still."
+                    "After 5 deadbug breaths, lower a straight leg, 5 per side: the longest "
+                    "lever, so the pelvis has to stay perfectly still."
+                ),
+                "differs_note": (
+                    "Beyond the article: its author lets the knee bend and warns that the usual "
+                    "straight-leg version lets the hips move. Offer it only while the pelvis "
+                    "stays parked; the bent-knee rung is a complete goal."
                 ),
                 "surface": "floor",
                 "sets": 2,
                 "reps_per_side": 5,
+                "from_material": ["reps_per_side"],
                 "rest_seconds": 45,
                 "criteria_note": "Top rung. Keep the range honest; lower only as far as the pelvis stays put.",
             },
@@ -462,42 +515,96 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "hold",
         "category": "stability",
+        "is_warm_up": True,
+        "sources": [WALL],
         "regions": ["glutes", "hamstrings", "quads", "hips", "pelvic-floor", "core"],
         "equipment": ["wall", "mat"],
         "progressions": ["single-leg-glute-bridge"],
         "stages": [
             {
-                "name": "One-minute hold",
+                "key": "two-foot-set-up",
+                "name": "Two-foot set-up",
+                "laterality": "bilateral",
                 "description": (
-                    "Settle into the wall bridge, then hold on one leg for about a minute per side, "
-                    "hips square and knee over the second toe. Suits a daily 30-day routine."
+                    "Feet flat on the wall a third of the way down, hips lifted until the shins "
+                    "are level and the knees near a right angle. Stay on both feet for about a "
+                    "minute, pressing into the wall and breathing, with the pelvis level and "
+                    "each knee in line with its second toe."
                 ),
                 "support": "wall",
                 "surface": "floor",
                 "sets": 1,
-                "reps_per_side": 1,
+                "hold_seconds": 60,
+                "from_material": ["sets", "hold_seconds", "criteria_min_hold_seconds"],
+                "criteria": {"sessions": 3, "min_form": 4, "min_hold_seconds": 60},
+                "criteria_note": (
+                    "Move up when the minute on both feet stays settled: hips level, knees over "
+                    "the second toes, tailbone and pelvic floor soft rather than gripping."
+                ),
+            },
+            {
+                "key": "single-leg-1-min",
+                "name": "Single-leg hold, 1 minute",
+                "description": (
+                    "After the minute on both feet, peel one foot up toward the ceiling and hold "
+                    "on the other leg for a minute, hips square and the knee over the second toe; "
+                    "then the other side."
+                ),
+                "support": "wall",
+                "surface": "floor",
+                "sets": 1,
                 "hold_seconds": 60,
                 "rest_seconds": 30,
+                "from_material": ["sets"],
                 "criteria": {
                     "sessions": 5,
                     "min_form": 4,
                     "max_gap_pct": 10,
                     "min_hold_seconds": 60,
                 },
-                "criteria_note": "Move up when a full minute on each leg stays square and aligned for several days running.",
+                "criteria_note": (
+                    "Move up when the pelvis neither swivels nor drops as the foot comes up, the "
+                    "knee stays over the second toe, and nothing grips, on both legs."
+                ),
             },
             {
-                "name": "Long hold",
+                "key": "single-leg-2-min",
+                "name": "Single-leg hold, 2 minutes",
+                "product_step": True,
                 "description": (
-                    "Stretch the single-leg hold to 3 minutes per side, building toward 5 minutes, "
-                    "with the same alignment."
+                    "The minute on both feet, then two minutes on each leg with the same alignment."
+                ),
+                "differs_note": (
+                    "A step between the first single-leg minute and the article's goal of 3 to 5 "
+                    "minutes; the article gives no time in between."
                 ),
                 "support": "wall",
                 "surface": "floor",
                 "sets": 1,
-                "reps_per_side": 1,
+                "hold_seconds": 120,
+                "rest_seconds": 30,
+                "from_material": ["sets"],
+                "criteria": {
+                    "sessions": 5,
+                    "min_form": 4,
+                    "max_gap_pct": 10,
+                    "min_hold_seconds": 120,
+                },
+                "criteria_note": "Move up when two minutes a side stay square and aligned.",
+            },
+            {
+                "key": "single-leg-3-to-5-min",
+                "name": "Single-leg hold, 3 to 5 minutes",
+                "description": (
+                    "The minute on both feet, then hold each leg for 3 minutes, building toward 5 "
+                    "as long as the hips stay square and the knee stays over the second toe."
+                ),
+                "support": "wall",
+                "surface": "floor",
+                "sets": 1,
                 "hold_seconds": 180,
                 "rest_seconds": 30,
+                "from_material": ["sets", "hold_seconds", "criteria_min_hold_seconds"],
                 "criteria": {
                     "sessions": 5,
                     "min_form": 4,
@@ -505,22 +612,26 @@ LIBRARY: list[dict] = [
                     "min_hold_seconds": 180,
                 },
                 "criteria_note": (
-                    "Move up once 3-minute holds feel settled on both legs (working toward 5 minutes, "
-                    "or 300 seconds)."
+                    "Move on once the static hold is steady for 3 to 5 minutes a side: that is "
+                    "when the article starts adding repetitions to the warm-up."
                 ),
             },
             {
+                "key": "warm-up-reps",
                 "name": "Warm-up repetitions",
                 "description": (
-                    "Use the hold as a warm-up before running or leg training: several shorter "
-                    "single-leg holds per side instead of one long one."
+                    "With the long hold owned, use it as a warm-up before running or leg "
+                    "training: a few shorter single-leg holds a side instead of one long one."
                 ),
                 "support": "wall",
                 "surface": "floor",
                 "sets": 1,
-                "reps_per_side": 5,
-                "hold_seconds": 10,
-                "criteria_note": "Top rung. Keep it in the warm-up before leg sessions; daily practice is welcome.",
+                "reps_per_side": 3,
+                "hold_seconds": 30,
+                "criteria_note": (
+                    "Top rung. Keep it daily in the warm-up; the article suggests 30 days, or for "
+                    "good."
+                ),
             },
         ],
     },
@@ -553,9 +664,10 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps",
         "category": "strength",
+        "sources": [RUNNERS, POSTERIOR],
         "regions": ["glutes", "hamstrings", "hips", "core"],
         "equipment": ["mat"],
-        "regressions": ["wall-single-leg-hold"],
+        "regressions": ["wall-single-leg-hold", "step-down"],
         "progressions": ["single-leg-bench-bridge"],
     },
     {
@@ -591,6 +703,7 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps",
         "category": "strength",
+        "sources": [POSTERIOR],
         "regions": ["glutes", "hamstrings", "hips", "core"],
         "equipment": ["bench"],
         "regressions": ["single-leg-glute-bridge"],
@@ -629,6 +742,7 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps",
         "category": "strength",
+        "sources": [POSTERIOR],
         "regions": ["hamstrings", "glutes", "core"],
         "equipment": ["stability-ball", "mat"],
         "regressions": ["single-leg-bench-bridge"],
@@ -667,6 +781,7 @@ LIBRARY: list[dict] = [
         "laterality": "bilateral",
         "measurement": "reps",
         "category": "strength",
+        "sources": [RUNNERS],
         "regions": ["hamstrings", "glutes"],
         "equipment": ["mat", "band"],
         "regressions": ["single-leg-ball-hamstring-curl"],
@@ -677,7 +792,7 @@ LIBRARY: list[dict] = [
         "name": "Single-leg balance hold",
         "summary": (
             "Stand on one leg and stay quiet. The entry point for single-leg stability, later "
-            "challenged with a band and then a dumbbell."
+            "challenged with a light band or a dumbbell."
         ),
         "instructions": [
             "Stand on one foot with the other knee lifted to about hip height, hands on hips.",
@@ -704,16 +819,17 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "hold",
         "category": "stability",
+        "sources": [RUNNERS],
         "regions": ["ankles", "feet", "hips", "glutes", "core"],
         "equipment": ["band", "dumbbell"],
         "progressions": ["unstable-surface-balance", "single-leg-reach"],
         "stages": [
             {
+                "key": "bodyweight",
                 "name": "Bodyweight",
                 "description": "Hold on one leg with nothing added, hands on hips.",
                 "surface": "floor",
                 "sets": 3,
-                "reps_per_side": 1,
                 "hold_seconds": 30,
                 "rest_seconds": 30,
                 "criteria": {
@@ -725,6 +841,7 @@ LIBRARY: list[dict] = [
                 "criteria_note": "Move up when every hold is still and aligned on both legs.",
             },
             {
+                "key": "light-band",
                 "name": "Light band",
                 "description": (
                     "Add a light resistance band pulling sideways on the lifted knee or the hips, "
@@ -733,7 +850,6 @@ LIBRARY: list[dict] = [
                 "support": "band",
                 "surface": "floor",
                 "sets": 3,
-                "reps_per_side": 1,
                 "hold_seconds": 30,
                 "rest_seconds": 30,
                 "load_unit": "band",
@@ -746,14 +862,19 @@ LIBRARY: list[dict] = [
                 "criteria_note": "Move up when the band no longer shifts the hip or knee on either side.",
             },
             {
+                "key": "light-dumbbell",
                 "name": "Light dumbbell",
                 "description": (
                     "Hold a light dumbbell in one hand (try each hand) so the trunk and hip resist "
                     "an uneven load."
                 ),
+                "differs_note": (
+                    "The article offers a light band or dumbbells as the next step after "
+                    "bodyweight, either one; taking the band first and the dumbbell after it is "
+                    "this ladder's choice."
+                ),
                 "surface": "floor",
                 "sets": 3,
-                "reps_per_side": 1,
                 "hold_seconds": 30,
                 "rest_seconds": 30,
                 "load_unit": "lb",
@@ -765,15 +886,15 @@ LIBRARY: list[dict] = [
         "slug": "unstable-surface-balance",
         "name": "Unstable-surface balance",
         "summary": (
-            "Single-leg balance that adds sensory challenge one step at a time: firm floor with "
-            "eyes open, then a soft or wobbly surface, then eyes closed."
+            "Balance in the running article's order: blind balance on an unstable surface first, "
+            "then eyes-open work on an ever smaller base, one leg on the floor and then on the pad."
         ),
         "instructions": [
-            "Stand on one leg on the surface for your stage, knee soft, hands on hips.",
+            "Take the stance and surface of your stage, knees soft, hands on hips.",
             "Keep the foot pressing evenly and let the ankle make small corrections.",
             "Keep the pelvis level and the trunk quiet; the ankle and hip do the balancing.",
             "If you lose it, touch down, reset and carry on until the time is up.",
-            "Switch legs and compare how the two sides feel.",
+            "On one leg, switch legs and compare how the two sides feel.",
         ],
         "cues": [
             "Small ankle corrections, still trunk",
@@ -794,17 +915,38 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "hold",
         "category": "stability",
+        "sources": [RUNNERS],
         "regions": ["ankles", "feet", "hips", "core"],
         "equipment": ["balance-pad"],
         "regressions": ["single-leg-balance-hold"],
         "progressions": ["dot-drill"],
         "stages": [
             {
+                "key": "eyes-closed-two-feet",
+                "name": "Eyes closed, both feet, unstable surface",
+                "laterality": "bilateral",
+                "description": (
+                    "Stand on a balance pad or wobble board with both feet and close the eyes, so "
+                    "the feet and ankles balance without help from vision. Stand near a wall."
+                ),
+                "differs_note": (
+                    "The article starts with blind balance on an unstable surface without naming "
+                    "the stance; both feet is this ladder's reading, since the base narrows in the "
+                    "rungs after it."
+                ),
+                "surface": "unstable surface",
+                "sets": 3,
+                "hold_seconds": 30,
+                "rest_seconds": 30,
+                "criteria": {"sessions": 3, "min_form": 4, "min_hold_seconds": 30},
+                "criteria_note": "Move up when the hold is quiet without opening the eyes or touching the wall.",
+            },
+            {
+                "key": "eyes-open-firm",
                 "name": "Eyes open, firm floor",
-                "description": "Single-leg hold on a hard, flat floor with eyes open.",
+                "description": ("Eyes open on a smaller base: one leg on a hard, flat floor."),
                 "surface": "floor",
                 "sets": 3,
-                "reps_per_side": 1,
                 "hold_seconds": 30,
                 "rest_seconds": 30,
                 "criteria": {
@@ -816,11 +958,11 @@ LIBRARY: list[dict] = [
                 "criteria_note": "Move up when holds are quiet and level on both legs.",
             },
             {
+                "key": "eyes-open-unstable",
                 "name": "Eyes open, unstable surface",
-                "description": "Same hold on a balance pad or wobble board, eyes open.",
+                "description": "The one-leg hold on a balance pad or wobble board, eyes open.",
                 "surface": "unstable surface",
                 "sets": 3,
-                "reps_per_side": 1,
                 "hold_seconds": 30,
                 "rest_seconds": 30,
                 "criteria": {
@@ -832,20 +974,22 @@ LIBRARY: list[dict] = [
                 "criteria_note": "Move up when you can hold the time on the pad without touching down.",
             },
             {
+                "key": "eyes-closed-unstable",
                 "name": "Eyes closed, unstable surface",
+                "product_step": True,
                 "description": (
-                    "Hold on the unstable surface with eyes closed, so the foot and ankle must "
-                    "do the work without help from vision. Stand near a wall for safety."
+                    "The one-leg hold on the unstable surface with eyes closed. Stand near a wall "
+                    "for safety."
+                ),
+                "differs_note": (
+                    "Beyond the article, which goes from blind balance to eyes-open work on a "
+                    "smaller base: one leg with the eyes closed asks for both at once."
                 ),
                 "surface": "unstable surface",
                 "sets": 3,
-                "reps_per_side": 1,
                 "hold_seconds": 20,
                 "rest_seconds": 30,
-                "criteria_note": (
-                    "Top rung. Vary it with eyes-open tasks on a narrower base, and keep it "
-                    "going until the balance feels automatic."
-                ),
+                "criteria_note": "Top rung. Keep it going until the balance feels automatic.",
             },
         ],
     },
@@ -881,6 +1025,7 @@ LIBRARY: list[dict] = [
         "laterality": "alternating",
         "measurement": "reps",
         "category": "stability",
+        "sources": [RUNNERS],
         "regions": ["hips", "glutes", "quads", "ankles", "feet", "core"],
         "regressions": ["single-leg-balance-hold"],
         "progressions": ["step-down"],
@@ -893,7 +1038,7 @@ LIBRARY: list[dict] = [
             "ankle control and a light, quiet landing."
         ),
         "instructions": [
-            "Mark five spots on the floor like the five on a dice, roughly two feet apart.",
+            "Mark five spots on the floor like the five on a dice, a short hop apart.",
             "Stand on one leg on a corner spot, knee soft, weight toward the ball of the foot.",
             "Hop through a set pattern (corner, center, corner) landing softly on each spot.",
             "Keep ground contacts short and quiet and the eyes up for the whole round.",
@@ -918,6 +1063,7 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "time",
         "category": "power",
+        "sources": [RUNNERS],
         "regions": ["ankles", "feet", "calves", "hips"],
         "regressions": ["unstable-surface-balance"],
     },
@@ -931,7 +1077,7 @@ LIBRARY: list[dict] = [
         ),
         "instructions": [
             "Stand on one leg on a low step with the other foot hanging off the front.",
-            "Bend the standing knee and sit the hips back to lower the free heel slowly, counting to three.",
+            "Bend the standing knee and sit the hips back to lower the free heel slowly, braking all the way.",
             "Touch the heel down lightly without shifting weight onto it.",
             "Press through the standing foot to return to tall standing.",
         ],
@@ -958,9 +1104,11 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps",
         "category": "strength",
+        "sources": [RUNNERS],
         "regions": ["quads", "glutes", "hips", "ankles"],
         "equipment": ["step"],
         "regressions": ["single-leg-reach"],
+        "progressions": ["single-leg-glute-bridge"],
     },
     {
         "slug": "lateral-step-up",
@@ -995,6 +1143,7 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps_load",
         "category": "strength",
+        "sources": [RUNNERS],
         "regions": ["quads", "glutes", "hips", "ankles"],
         "equipment": ["step", "dumbbell"],
     },
@@ -1030,6 +1179,7 @@ LIBRARY: list[dict] = [
         "laterality": "bilateral",
         "measurement": "reps_load",
         "category": "strength",
+        "sources": [LEG_LOWERING],
         "regions": ["quads", "glutes", "hips", "core"],
         "equipment": ["dumbbell", "kettlebell"],
         "progressions": ["split-squat"],
@@ -1067,6 +1217,7 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps_load",
         "category": "strength",
+        "sources": [RUNNERS],
         "regions": ["quads", "glutes", "hips"],
         "equipment": ["dumbbell"],
         "regressions": ["squat"],
@@ -1103,6 +1254,7 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "distance",
         "category": "strength",
+        "sources": [RUNNERS],
         "regions": ["grip", "core", "shoulders", "upper-back", "hips"],
         "equipment": ["kettlebell", "dumbbell"],
     },
@@ -1136,6 +1288,7 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps",
         "category": "strength",
+        "sources": [RUNNERS],
         "regions": ["feet"],
         "equipment": ["towel"],
         "progressions": ["barefoot-foot-pulse"],
@@ -1169,6 +1322,7 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps",
         "category": "stability",
+        "sources": [RUNNERS],
         "regions": ["feet", "ankles"],
         "regressions": ["toe-curl"],
         "progressions": ["single-leg-calf-raise"],
@@ -1203,6 +1357,7 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps_load",
         "category": "strength",
+        "sources": [RUNNERS],
         "regions": ["calves", "ankles", "feet"],
         "equipment": ["step", "wall", "dumbbell"],
         "regressions": ["barefoot-foot-pulse"],
@@ -1236,6 +1391,8 @@ LIBRARY: list[dict] = [
         "laterality": "alternating",
         "measurement": "reps",
         "category": "mobility",
+        "is_warm_up": True,
+        "sources": [RUNNERS],
         "regions": ["hips", "glutes"],
         "equipment": ["mat"],
     },
@@ -1271,6 +1428,8 @@ LIBRARY: list[dict] = [
         "laterality": "unilateral",
         "measurement": "reps",
         "category": "mobility",
+        "is_warm_up": True,
+        "sources": [RUNNERS],
         "regions": ["ankles", "calves", "feet"],
         "equipment": ["wall"],
     },
@@ -1279,12 +1438,12 @@ LIBRARY: list[dict] = [
         "slug": "hill-repeats",
         "name": "Hill repeats",
         "summary": (
-            "Repeated uphill runs with easy recoveries on the way down. Each stance leg loads up "
-            "on the climb and has to control braking on the descent."
+            "Timed uphill runs with easy recoveries on the way down. Each stance leg loads up on "
+            "the climb and has to control braking on the descent."
         ),
         "instructions": [
             "Pick a steady hill and warm up with easy running.",
-            "Run up at a strong, controlled effort, driving the knees and pushing the ground away behind you.",
+            "Run up for the set time at a strong, controlled effort, driving the knees and pushing the ground away behind you.",
             "Walk or jog back down with slightly bent knees and light foot strikes to recover.",
             "Keep every rep at the same quality and stop when form starts to fade.",
             "Finish with easy breathing and a few minutes of light mobility.",
@@ -1306,8 +1465,9 @@ LIBRARY: list[dict] = [
         ],
         "breathing": "Let breathing follow the effort on the climb; use the descent for long, slow breaths out.",
         "laterality": "alternating",
-        "measurement": "distance",
+        "measurement": "time",
         "category": "conditioning",
+        "sources": [RUNNERS],
         "regions": ["calves", "quads", "glutes", "hamstrings"],
         "regressions": ["treadmill-incline-intervals"],
     },
@@ -1344,6 +1504,7 @@ LIBRARY: list[dict] = [
         "laterality": "alternating",
         "measurement": "time",
         "category": "conditioning",
+        "sources": [RUNNERS],
         "regions": ["calves", "quads", "glutes", "hamstrings"],
         "progressions": ["hill-repeats"],
     },

@@ -20,7 +20,7 @@ MAX_EXERCISES = 1000
 class _StageIn(serializers.ModelSerializer):
     class Meta:
         model = Stage
-        fields = list(services.STAGE_FIELDS)
+        fields = [*services.STAGE_FIELDS, "defaults"]
         extra_kwargs = {
             field: {"required": False}
             for field in ("description", "support", "surface", "load_unit", "criteria_note")
@@ -83,7 +83,7 @@ def exercises_export(*, coach: Coach) -> dict[str, Any]:
                             and getattr(stage, field) is not None
                             else getattr(stage, field)
                         )
-                        for field in services.STAGE_FIELDS
+                        for field in (*services.STAGE_FIELDS, "defaults")
                     }
                     for stage in exercise.stages.all()
                 ],

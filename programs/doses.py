@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from exercises.models import Exercise, Stage
-from exercises.templatetags.dose import load_band
-from programs.models import Prescription
+from exercises.templatetags.dose import joined, load_band
+from programs.models import Day, Prescription
 
 # Dose fields a prescription may leave to the stage: empty means "from the stage".
 STAGE_DOSE_FIELDS = ("sets", "reps_per_side", "hold_seconds", "rest_seconds")
@@ -21,6 +21,13 @@ FIELD_WORDS = {
     "load": "load",
     "rest_seconds": "rest",
 }
+# The figures of a starter's prescription, which are all product defaults (programs.starters).
+STARTER_FIGURES = {**FIELD_WORDS, "target_rpe": "effort"}
+
+
+def _words(names: set[str]) -> str:
+    """Field names in words, in the order the dose is written: "sets, reps and rest"."""
+    return joined([word for name, word in STARTER_FIGURES.items() if name in names])
 
 
 def dose_values(
@@ -69,8 +76,7 @@ class ResolvedDose:
     @property
     def from_stage_names(self) -> str:
         """The fields the stage gave, in words: "sets, reps and rest"."""
-        names = [FIELD_WORDS[name] for name in FIELD_WORDS if name in self.from_stage]
-        return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+        return _words(self.from_stage)
 
     @property
     def set_range(self) -> range:
@@ -81,9 +87,30 @@ class ResolvedDose:
 @dataclass(kw_only=True)
 class TemplateDose(ResolvedDose):
     """The dose as a program shows it, before any client: `stage` is the fixed stage or, for
-    "the client's current stage", the first rung."""
+    "the client's current stage", the first rung. `defaults` names the figures that are product
+    defaults: the stage's own defaults it gives, and every figure a starter sets itself."""
 
     stage_is_fixed: bool
+    defaults: set[str] = field(default_factory=set)
+
+    @property
+    def default_names(self) -> str:
+        """The figures that are product defaults, in words: "sets and rest"."""
+        return _words(self.defaults)
+
+    @property
+    def rung_is_default(self) -> bool:
+        """The stage is a rung of the product's, not of the training material."""
+        return self.stage is not None and self.stage.is_default("rung")
+
+
+def _in_starter(prescription: Prescription) -> bool:
+    """Whether the prescription is on a starter template, judged from what is already loaded
+    (the builder loads each day with its program)."""
+    if not Prescription.day.is_cached(prescription):  # type: ignore[attr-defined]
+        return False
+    day = prescription.day
+    return Day.program.is_cached(day) and day.program.owner_id is None  # type: ignore[attr-defined]
 
 
 def template_dose(prescription: Prescription) -> TemplateDose:
@@ -94,10 +121,14 @@ def template_dose(prescription: Prescription) -> TemplateDose:
     if prescription.load is None and stage is not None and stage.has_load:
         load_text = load_band(stage)
         from_stage.add("load")
+    defaults = {name for name in from_stage if stage is not None and stage.is_default(name)}
+    if _in_starter(prescription):
+        defaults |= {name for name in STARTER_FIGURES if getattr(prescription, name) is not None}
     return TemplateDose(
         exercise=prescription.exercise,
         stage=stage,
         stage_is_fixed=prescription.stage_id is not None,
+        defaults=defaults,
         load=prescription.load,
         load_unit=prescription.load_unit or (stage.load_unit if stage else ""),
         load_text=load_text,

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.template.defaultfilters import floatformat
 
-from exercises.models import LOAD_PAIRS, Exercise, Stage
+from exercises.models import LOAD_PAIRS, Stage
+from exercises.templatetags.dose import per_side
 from programs.doses import ResolvedDose, dose_values
 from programs.models import Prescription
 
@@ -56,8 +57,7 @@ class Dose(ResolvedDose):
     @property
     def is_per_side(self) -> bool:
         """Dosed and timed per side: the stage's own laterality wins over the exercise's."""
-        laterality = getattr(self.stage, "laterality", "") or self.exercise.laterality
-        return laterality != Exercise.Laterality.BILATERAL
+        return per_side(self)
 
     def as_dict(self) -> dict[str, object]:
         return {

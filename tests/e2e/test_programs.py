@@ -210,21 +210,18 @@ def test_generate_adjust_assign_and_print_a_30_day_routine(page: Page, screensho
     assert day_hold(ben.program, 1) == 60
     assert day_hold(program, 1) == 60
 
-    # c) Print the routine: per-side boxes for the unilateral wall hold, no navigation.
+    # c) Print the routine: the wall hold starts on its two-foot set-up, one box a set (the
+    # single-leg rungs after it have boxes per side), no navigation.
     page.goto(f"/programs/{program.pk}/print/")
     page.emulate_media(media="print")
     expect(page.get_by_role("heading", level=1)).to_have_text(ROUTINE)
     expect(page.locator(".sheet-day")).to_have_count(30)
     wall_rows = page.locator("table.log tbody tr").filter(has_text=WALL_HOLD)
     expect(wall_rows).to_have_count(30)
-    expect(wall_rows.first.locator(".box[data-side='L']")).to_have_count(1)
-    expect(wall_rows.first.locator(".box[data-side='R']")).to_have_count(1)
-    expect(wall_rows.first.locator(".box[data-side='L']")).to_be_visible()
-    expect(wall_rows.first.locator(".box[data-side='R']")).to_be_visible()
-    expect(page.locator(".box[data-side='L']")).to_have_count(30)
-    expect(wall_rows.nth(1).locator("td.dose")).to_have_text(
-        "1 set × 1 per side, hold 75 s, rest 30 s"
-    )
+    expect(wall_rows.first.locator(".box-wide")).to_have_count(1)
+    expect(wall_rows.first.locator(".box-wide")).to_be_visible()
+    expect(page.locator(".box[data-side='L']")).to_have_count(0)
+    expect(wall_rows.nth(1).locator("td.dose")).to_have_text("1 set, hold 75 s")
     expect(page.get_by_role("heading", name=re.compile(r"^Day 2\b"))).to_contain_text("Day 2 ")
     expect(page.get_by_role("heading", name="Day 2: Day 2")).to_have_count(0)
     expect(page.get_by_role("navigation")).to_have_count(0)

@@ -91,8 +91,13 @@ def test_a_client_logs_a_day_on_a_phone_through_a_lost_connection(
         step_amount=15,
     )
     today = ivy.local_today()
+    # She is past the two-foot set-up: on the first single-leg rung, held a side at a time.
     services.assignment_create_bulk(
-        coach=coach, template=program, clients=[ivy], starts_on=today - timedelta(days=11)
+        coach=coach,
+        template=program,
+        clients=[ivy],
+        starts_on=today - timedelta(days=11),
+        starting_stages={hold.pk: hold.stages.get(key="single-leg-1-min").pk},
     )
 
     # She opens Today on her phone; the page's clock is the test's.
@@ -107,8 +112,8 @@ def test_a_client_logs_a_day_on_a_phone_through_a_lost_connection(
     ).to_be_visible()
     expect(phone.get_by_text("Day 12 of 30")).to_be_visible()
     item = phone.locator("[data-item]").filter(has=phone.get_by_role("heading", name=HOLD))
-    expect(item).to_contain_text("Stage 1: One-minute hold")
-    expect(item).to_contain_text("1 set × 1 per side, hold 75 s, rest 30 s")
+    expect(item).to_contain_text("Stage 2: Single-leg hold, 1 minute")
+    expect(item).to_contain_text("1 set, hold 75 s per side, rest 30 s")
     expect(item.locator("[data-timer-digits]")).to_have_text("1:15")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scroll"
     screenshot(phone, "today-01-day")
@@ -216,7 +221,11 @@ def test_sets_waiting_in_the_browser_are_sent_only_from_their_owners_login(new_p
     )
     for person in (ivy, ben):
         services.assignment_create_bulk(
-            coach=coach, template=program, clients=[person], starts_on=person.local_today()
+            coach=coach,
+            template=program,
+            clients=[person],
+            starts_on=person.local_today(),
+            starting_stages={hold.pk: hold.stages.get(key="single-leg-1-min").pk},
         )
 
     # Ivy logs a set without a connection on a shared phone.

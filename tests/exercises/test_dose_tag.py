@@ -11,11 +11,12 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from exercises.models import Exercise, Stage
-from exercises.templatetags.dose import dose, load_band
+from exercises.templatetags.dose import dose, load_band, per_side
 from programs.models import Prescription
 from tests.coach.factories import ClientFactory
 from tests.exercises.factories import ExerciseFactory, StageFactory
 from tests.programs.factories import add, assign, routine
+from training.doses import dose_resolve
 
 Laterality = Exercise.Laterality
 
@@ -197,3 +198,54 @@ def test_library_builder_and_print_sheet_read_the_same_dose(
     for name, text in pages.items():
         assert expected in text, name
         assert ("per side" in text) == (laterality == Laterality.UNILATERAL), name
+
+
+# --- a stage's own laterality, and timed work ------------------------------------------------
+
+
+def test_a_rung_done_on_both_feet_is_not_dosed_per_side_though_its_exercise_is():
+    set_up = Stage(
+        exercise=Exercise(laterality=Laterality.UNILATERAL),
+        laterality=Laterality.BILATERAL,
+        sets=1,
+        hold_seconds=60,
+    )
+    one_leg = Stage(exercise=set_up.exercise, sets=1, hold_seconds=60)
+
+    assert dose(set_up) == "1 set, hold 60 s"
+    assert dose(one_leg) == "1 set, hold 60 s per side"
+    # A prescription fixed at the rung reads as the rung does; at the client's stage, as the
+    # exercise.
+    fixed = Prescription(exercise=set_up.exercise, stage=set_up, sets=2, hold_seconds=30)
+    assert dose(fixed) == "2 sets, hold 30 s"
+    assert dose(Prescription(exercise=set_up.exercise, sets=2, hold_seconds=30)) == (
+        "2 sets, hold 30 s per side"
+    )
+    assert (per_side(set_up), per_side(one_leg), per_side(fixed)) == (False, True, False)
+
+
+def test_a_resolved_dose_follows_its_stage():
+    set_up = Stage(
+        exercise=Exercise(laterality=Laterality.UNILATERAL),
+        laterality=Laterality.BILATERAL,
+        hold_seconds=60,
+    )
+    resolved = dose_resolve(Prescription(exercise=set_up.exercise), set_up)
+    assert dose(resolved) == "hold 60 s"
+    assert resolved.is_per_side is False
+
+
+@pytest.mark.parametrize(
+    ("laterality", "fields", "expected"),
+    [
+        (Laterality.ALTERNATING, {"sets": 6, "hold_seconds": 30, "rest_seconds": 90},
+         "6 sets × 30 s per side, rest 90 s"),
+        (Laterality.BILATERAL, {"sets": 4, "hold_seconds": 20}, "4 sets × 20 s"),
+        (Laterality.UNILATERAL, {"hold_seconds": 20}, "20 s per side"),
+        (Laterality.UNILATERAL, {"sets": 2, "reps_per_side": 5, "hold_seconds": 3},
+         "2 sets × 5 per side, hold 3 s"),
+    ],
+)  # fmt: skip
+def test_timed_work_reads_as_sets_of_seconds(laterality, fields, expected):
+    timed = Exercise(laterality=laterality, measurement=Exercise.Measurement.TIME)
+    assert dose(Stage(exercise=timed, **fields)) == expected

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from exercises.models import LOAD_PAIRS, Equipment, Exercise, Region, Stage
-from exercises.seed_data import LIBRARY
+from exercises.seed_data import LIBRARY, SOURCES
 from exercises.services import STAGE_DEFAULTS, library_entries, library_seed
 from tests.exercises.factories import shared
 
@@ -168,41 +168,90 @@ def test_single_leg_deadlift_ladder_and_load_bands(library):
     assert "heaviest" in free.name.lower()
 
 
-def test_wall_hold_ladder_goes_from_a_minute_to_long_holds_to_warm_up_reps(library):
-    minute, long_hold, warm_up = ladder("wall-single-leg-hold")
+def test_wall_hold_ladder_sets_up_on_both_feet_then_holds_one_leg_toward_5_minutes(library):
+    set_up, minute, two, long_hold, warm_up = ladder("wall-single-leg-hold")
 
-    assert minute.hold_seconds == 60
-    assert long_hold.hold_seconds is not None
-    assert 180 <= long_hold.hold_seconds <= 300
-    assert "300" in long_hold.criteria_note or "5 minutes" in long_hold.description
+    # About a minute on both feet first: a bilateral rung of a one-sided exercise.
+    assert shared("wall-single-leg-hold").laterality == Exercise.Laterality.UNILATERAL
+    assert set_up.laterality == Exercise.Laterality.BILATERAL
+    assert (set_up.hold_seconds, set_up.criteria_max_gap_pct) == (60, None)
+    assert not set_up.is_unilateral
+    # Then one leg, growing to the material's 3 to 5 minutes.
+    assert [s.hold_seconds for s in (minute, two, long_hold)] == [60, 120, 180]
+    assert all(s.is_unilateral for s in (minute, two, long_hold, warm_up))
+    assert "5" in long_hold.description
+    # Then repetitions of it in the warm-up.
     assert "warm-up" in warm_up.name.lower()
     assert (warm_up.reps_per_side or 0) > 1
+    # Moving up is judged by quality: square hips, the knee over the second toe, no gripping.
+    for stage in (set_up, minute):
+        assert "second toe" in stage.criteria_note
+        assert "grip" in stage.criteria_note
     assert shared("wall-single-leg-hold").measurement == Exercise.Measurement.HOLD
 
 
-def test_leg_lowering_ladder(library):
-    names = [stage.name.lower() for stage in ladder("leg-lowering")]
-    assert len(names) == 3
-    assert "deadbug" in names[0]
-    assert "bent" in names[1]
-    assert "straight" in names[2]
+def test_wall_hold_figures_from_the_material_and_defaults(library):
+    set_up, minute, two, long_hold, warm_up = ladder("wall-single-leg-hold")
+    # The minute on both feet and the 3 minutes on one leg are the material's.
+    assert not set_up.is_default("hold_seconds")
+    assert not long_hold.is_default("hold_seconds")
+    assert not long_hold.is_default("criteria_min_hold_seconds")
+    # The first single-leg minute, the 2-minute step and the warm-up dose are the product's.
+    assert minute.is_default("hold_seconds")
+    assert two.is_default("rung")
+    assert two.differs_note
+    assert {"reps_per_side", "hold_seconds"} <= set(warm_up.defaults)
+    # How many sessions show a rung is mastered, the material never says.
+    assert all(s.is_default("criteria_sessions") for s in (set_up, minute, two, long_hold))
 
 
-def test_balance_goes_bodyweight_band_dumbbell(library):
+def test_leg_lowering_ladder_keeps_the_authors_bent_knee_as_its_goal(library):
+    taps, bent, straight = ladder("leg-lowering")
+    assert "deadbug" in taps.name.lower()
+    assert "bend" in bent.name.lower()
+    assert "straight" in straight.name.lower()
+    assert (bent.reps_per_side, straight.reps_per_side) == (5, 5)
+    assert not bent.is_default("reps_per_side")
+    assert "goal" in bent.criteria_note
+    # The rungs the article does not have say so.
+    for stage in (taps, straight):
+        assert stage.is_default("rung")
+        assert stage.differs_note
+    assert "not the" in bent.description or "not a straight" in bent.description
+
+
+def test_balance_goes_bodyweight_then_band_or_dumbbell(library):
     bodyweight, band, dumbbell = ladder("single-leg-balance-hold")
     assert "bodyweight" in bodyweight.name.lower()
     assert "band" in band.name.lower()
     assert "dumbbell" in dumbbell.name.lower()
+    # The material names band or dumbbells as equal next steps: the ladder says it chose.
+    assert "either" in dumbbell.differs_note
 
 
-def test_unstable_surface_goes_eyes_open_to_unstable_to_eyes_closed(library):
-    firm, unstable, closed = ladder("unstable-surface-balance")
+def test_unstable_surface_follows_the_running_articles_order(library):
+    blind, firm, unstable, closed = ladder("unstable-surface-balance")
+    # Blind balance on an unstable surface first...
+    assert "eyes closed" in blind.name.lower()
+    assert blind.surface == "unstable surface"
+    assert blind.laterality == Exercise.Laterality.BILATERAL
+    # ...then eyes open on a smaller base: one leg on the floor, then on the pad...
     assert "eyes open" in firm.name.lower()
-    assert firm.surface == "floor"
+    assert (firm.surface, firm.laterality) == ("floor", "")
     assert "eyes open" in unstable.name.lower()
     assert unstable.surface == "unstable surface"
+    # ...and a last rung of the product's, which says so.
     assert "eyes closed" in closed.name.lower()
-    assert closed.surface == "unstable surface"
+    assert closed.is_default("rung")
+    assert closed.differs_note
+
+
+def test_reach_step_down_then_one_leg_bridge(library):
+    reach, step_down, bridge = (
+        shared(s) for s in ("single-leg-reach", "step-down", "single-leg-glute-bridge")
+    )
+    assert step_down in reach.progressions.all()
+    assert bridge in step_down.progressions.all()
 
 
 def test_criteria_on_every_rung_but_the_last(library):
@@ -219,10 +268,11 @@ def test_criteria_on_every_rung_but_the_last(library):
             )
             assert sessions is not None
             assert form is not None
-            assert gap is not None, stage
             assert sessions >= 1
             assert 1 <= form <= 5
-            assert 0 <= gap <= 100
+            # A left/right gap only where the rung is done one side at a time.
+            assert (gap is not None) == stage.is_unilateral, stage
+            assert gap is None or 0 <= gap <= 100
         assert not top.has_criteria, top
         assert top.criteria_note, top
 
@@ -255,7 +305,17 @@ def test_filled_in_entries_carry_the_defaults_and_keep_what_is_stated():
     assert (free["support"], free["load_unit"], free["load_min"]) == ("", "lb", None)
     assert free["criteria_sessions"] is None
     assert free["criteria_note"]
-    assert set(free) == {"name", *STAGE_DEFAULTS}
+    assert set(free) == {"name", "key", "defaults", *STAGE_DEFAULTS}
+    # What the material does not give is marked as the product's.
+    assert supported["defaults"] == [
+        "sets",
+        "reps_per_side",
+        "rest_seconds",
+        "criteria_sessions",
+        "criteria_min_form",
+        "criteria_max_gap_pct",
+    ]
+    assert "load" not in loaded["defaults"]
 
 
 # An exercise and its stages stating only what they must.
@@ -269,7 +329,10 @@ MINIMAL = {
     "measurement": "reps",
     "category": "strength",
     "regions": ["calves"],
-    "stages": [{"name": "Two legs", "sets": 2, "criteria": {"sessions": 2}}, {"name": "One"}],
+    "stages": [
+        {"key": "two", "name": "Two legs", "sets": 2, "criteria": {"sessions": 2}},
+        {"key": "one", "name": "One"},
+    ],
 }
 
 
@@ -291,10 +354,55 @@ def test_a_minimal_entry_seeds_with_empty_defaults():
 
 @pytest.mark.parametrize(
     "typo",
-    [{"vidoe_url": ""}, {"stages": [{"name": "One", "hold_second": 30}]}],
-    ids=["exercise", "stage"],
+    [
+        {"vidoe_url": ""},
+        {"stages": [{"key": "one", "name": "One", "hold_second": 30}]},
+        {"stages": [{"key": "one", "name": "One", "from_material": ["sets"]}]},
+        {"stages": [{"name": "One"}]},
+    ],
+    ids=["exercise", "stage", "a figure it does not state", "no key"],
 )
 def test_a_misspelt_key_in_the_seed_is_refused_not_defaulted(typo):
-    with pytest.raises(ValueError, match="Unknown keys"):
+    with pytest.raises(ValueError, match=r"Unknown keys|does not state|no key"):
         library_seed([{**MINIMAL, **typo}])
     assert not Exercise.objects.exists()
+
+
+def test_every_exercise_names_its_articles_and_every_rung_its_key(library):
+    for entry in LIBRARY:
+        assert entry["sources"], entry["slug"]
+        assert set(entry["sources"]) <= set(SOURCES), entry["slug"]
+        keys = [stage["key"] for stage in entry.get("stages", [])]
+        assert len(keys) == len(set(keys)), entry["slug"]
+    for stage in Stage.objects.filter(exercise__owner=None):
+        assert stage.key, stage
+        stage.full_clean()
+        # A rung the material does not have says how the ladder departs from it.
+        if stage.is_default("rung"):
+            assert stage.differs_note, stage
+
+
+def test_a_later_seed_that_reorders_and_adds_rungs_keeps_each_rung_in_its_row():
+    library_seed([MINIMAL])
+    two, one = ladder("calf-raise")
+
+    # when a later seed puts a new rung first and swaps the others
+    library_seed(
+        [
+            {
+                **MINIMAL,
+                "stages": [
+                    {"key": "wall", "name": "Against the wall", "sets": 1},
+                    {"key": "one", "name": "One leg"},
+                    {"key": "two", "name": "Two legs", "sets": 3, "criteria": {"sessions": 2}},
+                ],
+            }
+        ]
+    )
+
+    # then the old rows are the same rungs, in their new places, and the new rung is new
+    wall, one_after, two_after = ladder("calf-raise")
+    assert (one_after.pk, one_after.name, one_after.order) == (one.pk, "One leg", 2)
+    assert (two_after.pk, two_after.sets, two_after.order) == (two.pk, 3, 3)
+    assert wall.pk not in {one.pk, two.pk}
+    assert wall.defaults == ["sets"]

@@ -23,5 +23,5 @@ def test_a_programs_warnings_are_typed_as_a_list_of_rule_day_message(schema):
     assert item["properties"]["rule"]["type"] == "string"
     assert item["properties"]["day"]["type"] == "integer"
     assert item["properties"]["message"]["type"] == "string"
-    assert set(item["required"]) == {"rule", "day", "message"}
+    assert set(item["required"]) == {"rule", "day", "message", "start_days"}
     assert "warnings" in schema["components"]["schemas"]["Program"]["required"]

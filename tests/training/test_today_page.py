@@ -127,9 +127,9 @@ def test_a_training_day_shows_the_day_the_stage_and_the_full_dose(client, on_wal
     assert response.status_code == 200
     assert "Day 12 of 30" in page
     assert re.search(r'<progress[^>]*max="30" value="12"', response.content.decode())
-    # her stage by name, and the second week's dose (60 s + 15 s) per side
-    assert "Stage 1: One-minute hold" in page
-    assert "1 set × 1 per side, hold 75 s, rest 30 s" in page
+    # her stage by name, and the second week's dose (60 s + 15 s), on both feet
+    assert "Stage 1: Two-foot set-up" in page
+    assert "1 set, hold 75 s" in page
     assert "Target effort: 7 out of 10" in page
     assert "Tempo: 3-1-1-0" in page
     assert "Keep the hips square." in page
@@ -140,9 +140,9 @@ def test_a_training_day_shows_the_day_the_stage_and_the_full_dose(client, on_wal
     assert details is not None
     assert "The knee points at the second toe" in details.group(1)
     assert "Slide the feet down the wall" in details.group(1)
-    # and a form to log each side
-    assert 'value="left"' in response.content.decode()
-    assert 'value="right"' in response.content.decode()
+    # and a form to log the hold, done on both feet at this stage
+    assert 'value="both"' in response.content.decode()
+    assert 'value="left"' not in response.content.decode()
 
 
 def test_what_was_done_last_time_is_shown_per_side(client, on_wall_month, ivy) -> None:
@@ -181,7 +181,7 @@ def test_a_move_by_the_coach_shows_the_new_stage_with_a_note(
     page = text_of(client.get("/me/"))
 
     # then she is on the new stage, and told who moved her
-    assert "Stage 2: Long hold" in page
+    assert "Stage 2: Single-leg hold, 1 minute" in page
     assert "Wall Works moved you up to this stage on 12 March." in page
 
 
