@@ -2,16 +2,21 @@
 
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coach import selectors, services
+from coach.api_rows import RowsSerializerMixin, row_output
 from coach.models import MAX_ID, TIME_ZONES, Client, Coach
+from coach.response_cache import cached_list
 
 
 def id_field(**kwargs: Any) -> serializers.IntegerField:
@@ -52,7 +57,44 @@ class CoachScopedMixin(viewsets.GenericViewSet):
         return self.request.user.coach  # type: ignore[union-attr]
 
 
-class ClientSerializer(serializers.ModelSerializer):
+class RowsListMixin(CoachScopedMixin):
+    """The list of a coach's resource, in place of DRF's `ListModelMixin`: read as plain rows
+    and written as the serializer writes them (`coach.api_rows`), without model instances or
+    DRF's per-row machinery. With `list_cache`, a page's JSON is kept in the shared cache
+    (`coach.response_cache`) under the coach, the query and the versions that the writes to
+    what it shows change."""
+
+    list_cache: str = ""
+
+    def list_values(self, queryset: QuerySet[Any], fields: list[str]) -> QuerySet[Any]:
+        """The filtered list as plain rows of the serializer's `fields`, or of their columns."""
+        return selectors.rows_of(queryset, fields=fields)
+
+    def list_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A page's rows with what they show beside their columns."""
+        return rows
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.list_cache or getattr(request.accepted_renderer, "format", "") != "json":
+            return Response(self._page())
+        content = cached_list(
+            request,
+            coach=self.coach,
+            name=self.list_cache,
+            build=lambda: JSONRenderer().render(self._page(), request.accepted_media_type),
+        )
+        return HttpResponse(content, content_type="application/json")
+
+    def _page(self) -> Any:
+        output = row_output(self.get_serializer_class())
+        queryset = self.filter_queryset(self.get_queryset())
+        values = self.list_values(queryset, output.keys)
+        page = self.paginate_queryset(values)
+        data = output.many(self.list_rows(list(values if page is None else page)))
+        return data if page is None else self.get_paginated_response(data).data
+
+
+class ClientSerializer(RowsSerializerMixin, serializers.ModelSerializer):
     has_login = serializers.BooleanField(read_only=True)
     is_archived = serializers.BooleanField(read_only=True)
 
@@ -83,9 +125,16 @@ class ClientSerializer(serializers.ModelSerializer):
         return value
 
 
+class ClientFilter(django_filters.FilterSet):
+    """The filters of the clients' list, built once: the time-zone choices are hundreds."""
+
+    class Meta:
+        model = Client
+        fields = ["sex", "time_zone"]
+
+
 class ClientViewSet(
-    CoachScopedMixin,
-    mixins.ListModelMixin,
+    RowsListMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -96,7 +145,8 @@ class ClientViewSet(
     serializer_class = ClientSerializer
     search_fields = ["name", "email"]
     ordering_fields = ["name", "created_at"]
-    filterset_fields = ["sex", "time_zone"]
+    filterset_class = ClientFilter
+    list_cache = "clients"
 
     queryset = Client.objects.none()
 
@@ -106,6 +156,9 @@ class ClientViewSet(
 
     def get_object(self) -> Client:
         return selectors.client_get_for(coach=self.coach, pk=self.kwargs["pk"])
+
+    def list_values(self, queryset: QuerySet[Any], fields: list[str]) -> QuerySet[Any]:
+        return selectors.rows_of(queryset, fields=fields, computed=selectors.CLIENT_FLAGS)
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.client_create(coach=self.coach, **serializer.validated_data)

@@ -1,10 +1,14 @@
 """Mechanics shared by the services of every app."""
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from functools import wraps
-from typing import Any, TypeVar
+from functools import lru_cache, wraps
+from pathlib import Path
+from typing import Any, TypeVar, cast
 from uuid import uuid4
 
+from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -75,15 +79,35 @@ def plans_changed(*, client_id: int | None = None) -> None:
 def plans_version(client_id: int) -> str:
     """The version a cached plan of this client is stored under. A version the cache lost is
     replaced by a new one (never by an old value, which could name a stale plan)."""
-    return _versions([PLANS_VERSION_KEY, _client_plans_key(client_id)])
+    return f"{code_version()}.{versions([PLANS_VERSION_KEY, _client_plans_key(client_id)])}"
 
 
 def programs_version() -> str:
     """The version of everything drawn from programs and the library alone (no client's data)."""
-    return _versions([PLANS_VERSION_KEY])
+    return f"{code_version()}.{versions([PLANS_VERSION_KEY])}"
 
 
-def _versions(keys: list[str]) -> str:
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the product's code and templates, read once per process: an entry drawn by
+    the code before a deploy that changed it is never read after it."""
+    roots = [
+        Path(app.path)
+        for app in apps.get_app_configs()
+        if Path(app.path).parent == settings.BASE_DIR
+    ]
+    for engine in settings.TEMPLATES:
+        roots += [Path(folder) for folder in cast(list[str], engine.get("DIRS", []))]
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in {".py", ".html"}:
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def versions(keys: list[str]) -> str:
     versions = cache.get_many(keys)
     for key in keys:
         if key not in versions:

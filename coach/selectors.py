@@ -1,9 +1,10 @@
 """Reads of the coaching practice."""
 
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, Expression, ExpressionWrapper, Model, Q, QuerySet
 from django.http import Http404
 
 from coach.models import Client, ClientQuerySet, Coach, Invite
@@ -23,6 +24,26 @@ def get_in_scope(rows: QuerySet[RowT], *, pk: Any) -> RowT:
         raise Http404 from exc
 
 
+def flag(condition: Q) -> ExpressionWrapper:
+    """A yes/no column computed by the database, for `rows_of`."""
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def rows_of(
+    rows: QuerySet[Any], *, fields: Iterable[str], computed: Mapping[str, Expression] | None = None
+) -> QuerySet[Any]:
+    """`rows` as plain dicts of `fields` and `id`: each a column (a foreign key by its id, a
+    related row's column as `relation__column`) or one of the `computed` expressions. Columns
+    not named, long texts among them, are not read."""
+    computed = computed or {}
+    names = [name for name in dict.fromkeys(fields) if name != "id"]
+    return rows.values(
+        "id",
+        *[name for name in names if name not in computed],
+        **{name: computed[name] for name in names if name in computed},
+    )
+
+
 def client_list(*, coach: Coach, query: str = "", archived: bool = False) -> ClientQuerySet:
     """A coach's clients, active or archived, matching `query` on name or e-mail."""
     clients = Client.objects.for_coach(coach)
@@ -31,6 +52,13 @@ def client_list(*, coach: Coach, query: str = "", archived: bool = False) -> Cli
     if query:
         clients = clients.filter(Q(name__icontains=query) | Q(email__icontains=query))
     return clients.order_by("name", "id")
+
+
+# A client row's columns computed from others, for `rows_of`.
+CLIENT_FLAGS = {
+    "has_login": flag(Q(user__isnull=False)),
+    "is_archived": flag(Q(archived_at__isnull=False)),
+}
 
 
 def client_get_for(*, coach: Coach, pk: int) -> Client:

@@ -12,8 +12,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from coach.api import CoachScopedMixin, id_field
+from coach.api import RowsListMixin, id_field
 from coach.api_parsers import JSONParser
+from coach.api_rows import RowsSerializerMixin, row_output
 from exercises import selectors, services
 from exercises.filters import ExerciseFilter
 from exercises.models import Exercise, Stage
@@ -59,7 +60,7 @@ class RelatedIdsField(serializers.ListField):
         return [related.pk for related in getattr(instance, str(self.source)).all()]
 
 
-class ExerciseSerializer(serializers.ModelSerializer):
+class ExerciseSerializer(RowsSerializerMixin, serializers.ModelSerializer):
     instructions = serializers.ListField(
         child=serializers.CharField(max_length=500), required=False
     )
@@ -105,8 +106,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
 
 
 class ExerciseViewSet(
-    CoachScopedMixin,
-    mixins.ListModelMixin,
+    RowsListMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -122,6 +122,7 @@ class ExerciseViewSet(
 
     serializer_class = ExerciseSerializer
     filterset_class = ExerciseFilter
+    list_cache = "exercises"
     queryset = Exercise.objects.none()
 
     def coach_queryset(self) -> QuerySet[Exercise]:
@@ -129,6 +130,14 @@ class ExerciseViewSet(
 
     def get_object(self) -> Exercise:
         return selectors.exercise_get_for(coach=self.coach, pk=self.kwargs["pk"])
+
+    def list_values(self, queryset: QuerySet[Any], fields: list[str]) -> QuerySet[Any]:
+        return selectors.exercise_values(queryset, fields=fields)
+
+    def list_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return selectors.exercise_details(
+            coach=self.coach, rows=rows, stage_fields=row_output(StageSerializer).keys
+        )
 
     def _reload(self, exercise: Exercise) -> dict[str, Any]:
         return ExerciseSerializer(selectors.exercise_get_for(coach=self.coach, pk=exercise.pk)).data

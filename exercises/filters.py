@@ -4,10 +4,10 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 
-from exercises.models import Equipment, Exercise, Region
+from exercises.models import Equipment, Exercise, Region, Stage
 
 
 class AnyYesNo(forms.NullBooleanSelect):
@@ -57,11 +57,23 @@ class ExerciseFilter(django_filters.FilterSet):
         model = Exercise
         fields: list[str] = []
 
-    def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *args: Any,
+        library_tags: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """With `library_tags` (the library page), the region and equipment to choose from are
+        those of the exercises filtered (`queryset`), not every one any practice has named."""
         if data is not None and "q" in data and "search" not in data:
             data = data.copy()
             data.setlist("search", data.getlist("q"))
         super().__init__(data, *args, **kwargs)
+        if library_tags:
+            for name, model in (("region", Region), ("equipment", Equipment)):
+                tags = model.objects.filter(exercises__in=self.queryset).distinct()
+                self.filters[name].queryset = tags  # type: ignore[attr-defined]
 
     def filter_search(
         self, queryset: QuerySet[Exercise], name: str, value: str
@@ -77,7 +89,9 @@ class ExerciseFilter(django_filters.FilterSet):
     ) -> QuerySet[Exercise]:
         if value is None:
             return queryset
-        return queryset.filter(stages__isnull=not value).distinct()
+        # A subquery rather than a join: no row twice, so no DISTINCT over long texts.
+        has_stages = Exists(Stage.objects.filter(exercise=OuterRef("pk")))
+        return queryset.filter(has_stages if value else ~has_stages)
 
     def filter_scope(
         self, queryset: QuerySet[Exercise], name: str, value: str

@@ -1,9 +1,12 @@
 """Reads of the exercise library."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
 from coach.models import Coach
-from coach.selectors import get_in_scope
+from coach.selectors import flag, get_in_scope, rows_of
 from exercises.models import Exercise, ExerciseQuerySet, Stage
 
 NEIGHBOURS = ("prerequisites", "progressions", "regressions")
@@ -23,15 +26,108 @@ def _with_details(exercises: ExerciseQuerySet, *, coach: Coach) -> ExerciseQuery
     )
 
 
-def exercise_list(*, coach: Coach, details: bool = True) -> QuerySet[Exercise]:
-    """Everything the coach may see in the library (shared + own), ready for a list: with
-    `details`, each with its ladder and neighbours (the API); without, its regions alone (the
-    library page shows no more)."""
-    exercises = Exercise.objects.visible_to(coach)
-    exercises = (
-        _with_details(exercises, coach=coach) if details else exercises.prefetch_related("regions")
+def exercise_list(*, coach: Coach) -> ExerciseQuerySet:
+    """Everything the coach may see in the library (shared + own), by name, to filter and page;
+    a page is then read as rows (`exercise_values`, then `exercise_details` or
+    `exercise_card_details`)."""
+    return Exercise.objects.visible_to(coach).order_by("name", "id")
+
+
+# What an API row of the library holds beside the exercise's own columns.
+DETAILS = ("regions", "equipment", *NEIGHBOURS, "stages")
+FLAGS = {
+    "is_shared": flag(Q(owner__isnull=True)),
+    "is_archived": flag(Q(archived_at__isnull=False)),
+}
+
+
+def exercise_values(exercises: QuerySet[Exercise], *, fields: Iterable[str]) -> QuerySet[Any]:
+    """`exercises` as plain rows of `fields` (see `rows_of`), with the flags `is_shared` and
+    `is_archived`; `DETAILS` among them are left to `exercise_details`."""
+    return rows_of(exercises, fields=[f for f in fields if f not in DETAILS], computed=FLAGS)
+
+
+def exercise_details(
+    *, coach: Coach, rows: list[dict[str, Any]], stage_fields: Iterable[str]
+) -> list[dict[str, Any]]:
+    """Each row of a page (`exercise_values`) with its `DETAILS`: regions and equipment as
+    slugs, prerequisites and neighbours as ids of exercises the coach may see (by name) and the
+    ladder as rows of `stage_fields`, in order. Six queries, whatever the page holds."""
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return rows
+    stages = (
+        Stage.objects.filter(exercise_id__in=ids)
+        .order_by("exercise_id", "order")
+        .values("exercise_id", *stage_fields)
     )
-    return exercises.annotate(stage_count=Count("stages", distinct=True)).order_by("name", "id")
+    details: dict[str, dict[int, list[Any]]] = {
+        "regions": _tags(Exercise.regions.through, "region", ids, "slug"),
+        "equipment": _tags(Exercise.equipment.through, "equipment", ids, "slug"),
+        **{name: _links(name, ids, coach) for name in NEIGHBOURS},
+        "stages": _by_exercise(((stage.pop("exercise_id"), stage) for stage in stages), ids),
+    }
+    for row in rows:
+        for name, by_exercise in details.items():
+            row[name] = by_exercise[row["id"]]
+    return rows
+
+
+def exercise_card_details(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row of a page of the library page (`exercise_values`) with what its card shows
+    beside its columns: `stage_count` and `region_names`. Two queries."""
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return rows
+    counts = dict(
+        Stage.objects.filter(exercise_id__in=ids)
+        .order_by()
+        .values("exercise_id")
+        .annotate(count=Count("id"))
+        .values_list("exercise_id", "count")
+    )
+    regions = _tags(Exercise.regions.through, "region", ids, "name")
+    for row in rows:
+        row["stage_count"] = counts.get(row["id"], 0)
+        row["region_names"] = regions[row["id"]]
+    return rows
+
+
+# Each neighbour relation in its table: the exercise's side, then the neighbour's.
+_LINKS = {
+    "prerequisites": (Exercise.prerequisites.through, "from_exercise", "to_exercise"),
+    "progressions": (Exercise.progressions.through, "from_exercise", "to_exercise"),
+    "regressions": (Exercise.progressions.through, "to_exercise", "from_exercise"),
+}
+
+
+def _links(name: str, ids: Sequence[int], coach: Coach) -> dict[int, list[int]]:
+    """The ids of each exercise's neighbours of one kind that the coach may see, by name."""
+    through, own, other = _LINKS[name]
+    visible = Q(**{f"{other}__owner__isnull": True}) | Q(**{f"{other}__owner": coach})
+    pairs = (
+        through._default_manager.filter(visible, **{f"{own}_id__in": ids})
+        .order_by(f"{other}__name", f"{other}_id")
+        .values_list(f"{own}_id", f"{other}_id")
+    )
+    return _by_exercise(pairs, ids)
+
+
+def _tags(through: type[Model], tag: str, ids: Sequence[int], field: str) -> dict[int, list[str]]:
+    """A field of each exercise's tags (regions or equipment), by name."""
+    pairs = (
+        through._default_manager.filter(exercise_id__in=ids)
+        .order_by(f"{tag}__name", f"{tag}_id")
+        .values_list("exercise_id", f"{tag}__{field}")
+    )
+    return _by_exercise(pairs, ids)
+
+
+def _by_exercise(pairs: Iterable[tuple[int, Any]], ids: Sequence[int]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = {pk: [] for pk in ids}
+    for exercise_id, value in pairs:
+        grouped[exercise_id].append(value)
+    return grouped
 
 
 def exercise_get_for(*, coach: Coach, pk: int, owned: bool = False) -> Exercise:

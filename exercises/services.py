@@ -12,7 +12,8 @@ from coach.archiving import archived_set
 from coach.common import changes_plans, model_update
 from coach.errors import DomainError, NotAllowed
 from coach.models import Coach
-from exercises.models import Equipment, Exercise, Region, Stage
+from coach.response_cache import changes_practice
+from exercises.models import DEFAULTABLE_FIELDS, Equipment, Exercise, Region, Stage
 
 EXERCISE_FIELDS = (
     "name",
@@ -24,11 +25,15 @@ EXERCISE_FIELDS = (
     "laterality",
     "measurement",
     "category",
+    "is_warm_up",
     "video_url",
+    "sources",
 )
 STAGE_FIELDS = (
     "name",
     "description",
+    "laterality",
+    "differs_note",
     "support",
     "surface",
     "sets",
@@ -48,13 +53,28 @@ STAGE_FIELDS = (
     "criteria_min_hold_seconds",
     "criteria_note",
 )
-STAGE_DEFAULTS: dict[str, Any] = {
-    field: (
-        "" if field in {"description", "support", "surface", "load_unit", "criteria_note"} else None
-    )
-    for field in STAGE_FIELDS
-    if field != "name"
+_STAGE_TEXTS = {
+    "description",
+    "laterality",
+    "differs_note",
+    "support",
+    "surface",
+    "load_unit",
+    "criteria_note",
 }
+STAGE_DEFAULTS: dict[str, Any] = {
+    field: "" if field in _STAGE_TEXTS else None for field in STAGE_FIELDS if field != "name"
+}
+
+
+def _still_defaults(stage: Stage, before: Mapping[str, Any]) -> list[str]:
+    """The names of `stage.defaults` whose fields are as they were `before` the coach's edit: a
+    value the coach changes is theirs, and its "default" mark goes."""
+    return [
+        name
+        for name in stage.defaults
+        if all(getattr(stage, f) == before[f] for f in DEFAULTABLE_FIELDS[name])
+    ]
 
 
 def _tags(model: type[Region] | type[Equipment], slugs: Iterable[str]) -> list[Any]:
@@ -117,11 +137,15 @@ def check_prerequisite_cycle(exercise: Exercise, prerequisites: Sequence[Exercis
         )
 
 
-def _stages_save(exercise: Exercise, stages: Sequence[Mapping[str, Any]]) -> None:
+def _stages_save(
+    exercise: Exercise, stages: Sequence[Mapping[str, Any]], *, seeding: bool = False
+) -> None:
     """Make the exercise's ladder exactly `stages`, in that order.
 
     Stages with an `id` are updated in place (so anything pointing at them keeps pointing at the
-    same rung); stages without one are added; stages left out are removed.
+    same rung); stages without one are added; stages left out are removed. A value the coach
+    changes is no longer a product default; a new stage may bring its `defaults` (an import),
+    and `seeding` sets the `key` and `defaults` given.
     """
     existing = {stage.pk: stage for stage in exercise.stages.all()}
     given_ids = [int(data["id"]) for data in stages if data.get("id")]
@@ -145,8 +169,16 @@ def _stages_save(exercise: Exercise, stages: Sequence[Mapping[str, Any]]) -> Non
         Stage.objects.filter(pk=pk).update(order=1000 + offset)
     for position, data in enumerate(stages, start=1):
         stage = existing[int(data["id"])] if data.get("id") else Stage(exercise=exercise)
+        before = {field: getattr(stage, field) for field in STAGE_FIELDS}
         for field in STAGE_FIELDS:
             setattr(stage, field, data.get(field, STAGE_DEFAULTS.get(field)))
+        if seeding:
+            stage.key = data["key"]
+        if seeding or (stage.pk is None and data.get("defaults")):
+            # The seed's marks, or those of a rung brought in whole (an import).
+            stage.defaults = list(data["defaults"])
+        else:
+            stage.defaults = _still_defaults(stage, before)
         stage.order = position
         try:
             stage.full_clean(exclude=["exercise"], validate_unique=False)
@@ -206,6 +238,7 @@ def _require_own(*, coach: Coach, exercise: Exercise) -> None:
         )
 
 
+@changes_practice
 @transaction.atomic
 def exercise_create(*, coach: Coach, data: Mapping[str, Any]) -> Exercise:
     """Add an exercise (with its stages) to the coach's own library."""
@@ -222,6 +255,7 @@ def exercise_update(
     return _exercise_write(exercise=exercise, owner=coach, data=data, partial=partial)
 
 
+@changes_practice
 @transaction.atomic
 def exercise_copy(*, coach: Coach, exercise: Exercise) -> Exercise:
     """Copy an exercise (usually from the shared library) into the coach's library to customise."""
@@ -240,7 +274,12 @@ def exercise_copy(*, coach: Coach, exercise: Exercise) -> Exercise:
     copy.progressions.set(visible.filter(regressions=exercise))
     copy.regressions.set(visible.filter(progressions=exercise))
     Stage.objects.bulk_create(
-        Stage(exercise=copy, order=stage.order, **{f: getattr(stage, f) for f in STAGE_FIELDS})
+        Stage(
+            exercise=copy,
+            order=stage.order,
+            defaults=stage.defaults,
+            **{f: getattr(stage, f) for f in STAGE_FIELDS},
+        )
         for stage in exercise.stages.all()
     )
     return copy
@@ -317,6 +356,8 @@ def exercise_delete(*, coach: Coach, exercise: Exercise) -> bool:
 
 # What a seed entry may leave out. A stage leaves out whatever STAGE_DEFAULTS covers.
 SEED_EXERCISE_DEFAULTS: dict[str, Any] = {
+    "is_warm_up": False,
+    "sources": [],
     "faults": [],
     "breathing": "",
     "video_url": "",
@@ -334,7 +375,14 @@ _SEED_CRITERIA = {
     "max_gap_pct": "criteria_max_gap_pct",
     "min_hold_seconds": "criteria_min_hold_seconds",
 }
-_SEED_STAGE_KEYS = {"criteria", *(set(STAGE_FIELDS) - set(_SEED_CRITERIA.values()))}
+# A seed stage names the figures the training material gives ("from_material"); every other
+# figure it states is a product default. "product_step" marks a rung the material does not have.
+_SEED_STAGE_EXTRAS: dict[str, Any] = {"key": None, "from_material": [], "product_step": False}
+_SEED_STAGE_KEYS = {
+    "criteria",
+    *_SEED_STAGE_EXTRAS,
+    *(set(STAGE_FIELDS) - set(_SEED_CRITERIA.values())),
+}
 
 
 def _seed_filled(
@@ -348,10 +396,34 @@ def _seed_filled(
 
 
 def _seed_stage(data: Mapping[str, Any], *, where: str) -> dict[str, Any]:
-    stage = _seed_filled(data, defaults=STAGE_DEFAULTS, known=_SEED_STAGE_KEYS, where=where)
+    stage = _seed_filled(
+        data,
+        defaults={**STAGE_DEFAULTS, **_SEED_STAGE_EXTRAS},
+        known=_SEED_STAGE_KEYS,
+        where=where,
+    )
+    if not stage["key"]:
+        raise ValueError(f"The seed's stage at {where} has no key.")
     criteria = stage.pop("criteria", None) or {}
     _seed_filled(criteria, defaults={}, known=set(_SEED_CRITERIA), where=f"{where}.criteria")
     stage.update({field: criteria.get(key) for key, field in _SEED_CRITERIA.items()})
+    stated = {
+        name
+        for name, fields in DEFAULTABLE_FIELDS.items()
+        if name != "rung" and any(stage[f] is not None for f in fields)
+    }
+    from_material = set(stage.pop("from_material"))
+    if from_material - stated:
+        raise ValueError(
+            f"The seed's stage at {where} says the material gives figures it does not state: "
+            f"{', '.join(sorted(from_material - stated))}"
+        )
+    product_step = stage.pop("product_step")
+    stage["defaults"] = [
+        name
+        for name in DEFAULTABLE_FIELDS
+        if (name == "rung" and product_step) or (name in stated - from_material)
+    ]
     return stage
 
 
@@ -381,8 +453,9 @@ def library_entries(entries: Sequence[Mapping[str, Any]] | None = None) -> list[
 def library_seed(entries: Sequence[Mapping[str, Any]] | None = None) -> int:
     """Create or update the shared library from the seed data. Safe to run again.
 
-    Stages are matched by their order, so rungs that clients stand on keep their identity.
-    Returns the number of exercises in the seed.
+    Stages are matched by their key: a rung keeps its row (and whatever points at it: clients'
+    stages, logs, programs) wherever the ladder now puts it, and new rungs get rows of their
+    own. Returns the number of exercises in the seed.
     """
     complete = library_entries(entries)
     by_slug: dict[str, Exercise] = {}
@@ -395,11 +468,9 @@ def library_seed(entries: Sequence[Mapping[str, Any]] | None = None) -> int:
         exercise.full_clean(exclude=["owner", "copied_from"])
         exercise.regions.set(_tags(Region, entry["regions"]))
         exercise.equipment.set(_tags(Equipment, entry["equipment"]))
-        existing = dict(exercise.stages.values_list("order", "pk"))
-        stages = [
-            {**stage, "id": existing.get(n)} for n, stage in enumerate(entry["stages"], start=1)
-        ]
-        _stages_save(exercise, stages)
+        existing = dict(exercise.stages.exclude(key="").values_list("key", "pk"))
+        stages = [{**stage, "id": existing.get(stage["key"])} for stage in entry["stages"]]
+        _stages_save(exercise, stages, seeding=True)
         by_slug[entry["slug"]] = exercise
     for entry in complete:
         exercise = by_slug[entry["slug"]]

@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from coach.errors import DomainError, add_to_form
 from coach.models import Coach
 from coach.permissions import coach_required
+from coach.response_cache import cached_list
 from exercises import selectors, services
 from exercises.api import _export_response
 from exercises.filters import ExerciseFilter
@@ -26,20 +29,40 @@ from exercises.transfer import exercises_export, exercises_import
 EXERCISES_PER_PAGE = 20
 
 
+# What a card of the library page shows of an exercise's own columns.
+CARD_FIELDS = ("name", "summary", "category", "laterality", "is_shared", "is_archived")
+CATEGORY_LABELS = dict(Exercise.Category.choices)
+LATERALITY_LABELS = dict(Exercise.Laterality.choices)
+
+
 @coach_required
 def exercise_list(request: HttpRequest, coach: Coach) -> HttpResponse:
-    library = selectors.exercise_list(coach=coach, details=False)
-    filters = ExerciseFilter(request.GET, queryset=library)
-    exercises = filters.qs if filters.is_valid() else library.none()
-    page = Paginator(exercises, EXERCISES_PER_PAGE).get_page(request.GET.get("page"))
+    def page_html() -> str:
+        library = selectors.exercise_list(coach=coach)
+        filters = ExerciseFilter(request.GET, queryset=library, library_tags=True)
+        exercises = filters.qs if filters.is_valid() else library.none()
+        rows = selectors.exercise_values(exercises, fields=CARD_FIELDS)
+        page = Paginator(rows, EXERCISES_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = selectors.exercise_card_details(list(page.object_list))
+        for row in page.object_list:
+            row["category_label"] = CATEGORY_LABELS.get(row["category"], row["category"])
+            row["laterality_label"] = LATERALITY_LABELS.get(row["laterality"], row["laterality"])
+        context = {
+            "filters": filters,
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "page": page,
+        }
+        return render_to_string(
+            "exercises/_list_filters.html", context, request=request
+        ) + render_to_string("exercises/_list_results.html", context, request=request)
+
+    # The form and the results are kept in the shared cache (under the versions of the library:
+    # the form offers the regions and equipment of the coach's library alone).
+    html = cached_list(request, coach=coach, name="library-page", build=page_html)
     return render(
         request,
         "exercises/list.html",
-        {
-            "filters": filters,
-            "page": page,
-            "filtered": any(v for k, v in request.GET.items() if k != "page"),
-        },
+        {"page_html": mark_safe(html)},  # noqa: S308 - drawn by our own templates
     )
 
 

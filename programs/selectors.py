@@ -6,13 +6,15 @@ assignment through its client. Anything else is a 404, on the pages and in the A
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from coach.models import Client, Coach
-from coach.selectors import get_in_scope
+from coach.selectors import get_in_scope, rows_of
 from exercises.models import Exercise, Stage
-from programs.models import Assignment, Block, Day, Prescription, Program
+from programs.models import Assignment, Block, Day, Prescription, Program, schedule_date
+from programs.rules import RuleWarning, program_warnings
 
 # Long texts of a prescription's exercise and stage that no program page shows. Joined to every
 # prescription (a routine repeats its exercises hundreds of times) they would be read as often:
@@ -85,6 +87,16 @@ def program_followers(*, program: Program) -> QuerySet[Assignment]:
     )
 
 
+def program_rule_warnings(
+    *, program: Program, followers: list[Assignment] | None = None
+) -> list[RuleWarning]:
+    """The training rules the program breaks (loaded with its structure). A client's own copy
+    (one follower) is checked on that client's calendar: their start date and pauses."""
+    if followers is None:
+        followers = [] if program.is_template else list(program_followers(program=program))
+    return program_warnings(program, assignment=followers[0] if len(followers) == 1 else None)
+
+
 def program_is_editable(
     *, coach: Coach, program: Program, followers: list[Assignment] | None = None
 ) -> bool:
@@ -130,11 +142,37 @@ def block_get_for(*, coach: Coach, pk: int) -> Block:
 
 
 def assignment_list(*, coach: Coach) -> QuerySet[Assignment]:
+    """The coach's assignments, newest first (read from one index)."""
     return (
         Assignment.objects.for_coach(coach)
         .select_related("client", "program", "template")
         .order_by("-starts_on", "-id")
     )
+
+
+# What an assignment row shows beside its columns, drawn from its schedule.
+SCHEDULE = ("first_day", "last_day")
+_PROGRAM_LENGTH = ("program__kind", "program__length_days", "program__weeks")
+
+
+def assignment_values(assignments: QuerySet[Assignment], *, fields: Iterable[str]) -> QuerySet[Any]:
+    """`assignments` as plain rows of `fields` (see `rows_of`) and what `assignment_dates`
+    needs to draw the `SCHEDULE` among them."""
+    columns = [name for name in fields if name not in SCHEDULE]
+    return rows_of(assignments, fields=[*columns, "starts_on", "pauses", *_PROGRAM_LENGTH])
+
+
+def assignment_dates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row of `assignment_values` with its first and last day, after pauses."""
+    fields = [name.removeprefix("program__") for name in _PROGRAM_LENGTH]
+    for row in rows:
+        # A program as loaded from the database (no defaults to fill): its length in days.
+        length = Program.from_db(None, fields, [row.pop(name) for name in _PROGRAM_LENGTH])
+        row["first_day"], row["last_day"] = (
+            schedule_date(starts_on=row["starts_on"], pauses=row["pauses"], offset=offset)
+            for offset in (0, length.total_days - 1)
+        )
+    return rows
 
 
 def assignment_get_for(*, coach: Coach, pk: int) -> Assignment:

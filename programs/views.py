@@ -12,10 +12,18 @@ from coach.errors import DomainError, add_to_form
 from coach.models import Coach
 from coach.permissions import coach_required
 from programs import selectors, services
-from programs.forms import AssignForm, DateForm, GenerateForm, GenerateItemFormSet, ProgramForm
-from programs.models import Day, Program
-from programs.rules import program_warnings
+from programs.forms import (
+    AssignForm,
+    BaseGenerateItemFormSet,
+    DateForm,
+    GenerateForm,
+    GenerateItemForm,
+    GenerateItemFormSet,
+    ProgramForm,
+)
+from programs.models import Assignment, Day, Program
 from programs.schedule import day_offset
+from programs.services.generator import routine_plan
 
 PROGRAMS_PER_PAGE = 20
 
@@ -63,37 +71,94 @@ def program_edit(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     return render(request, "programs/form.html", {"form": form, "program": program})
 
 
+GENERATOR_ROW_LIMIT = f"A day repeats at most {services.ROUTINE_MAX_ITEMS} exercises."
+GENERATOR_CHANGED = (
+    "The routine changed since its preview. Check the new preview, then generate it."
+)
+
+
+def _generator_rows_edited(
+    request: HttpRequest, coach: Coach
+) -> tuple[GenerateForm, BaseGenerateItemFormSet]:
+    """The generator's forms re-shown as typed, with a row added or taken out (the page's
+    buttons without JavaScript). Nothing is validated yet: no errors are shown."""
+    data = request.POST
+    try:
+        total = min(int(data.get("items-TOTAL_FORMS", 0)), services.ROUTINE_MAX_ITEMS)
+    except ValueError:
+        total = 0
+    rows = [
+        {name: data.get(f"items-{index}-{name}", "") for name in GenerateItemForm.ROW_FIELDS}
+        for index in range(max(total, 0))
+    ]
+    if "remove" in data:
+        removed = data["remove"]
+        if removed.isdigit() and int(removed) < len(rows):
+            del rows[int(removed)]
+    elif len(rows) < services.ROUTINE_MAX_ITEMS:
+        rows.append({})
+    else:
+        messages.warning(request, f"{GENERATOR_ROW_LIMIT} Remove one to add another.")
+    form = GenerateForm(initial={name: data.get(name) for name in GenerateForm.base_fields})
+    items = GenerateItemFormSet(initial=rows, prefix="items", form_kwargs={"coach": coach})
+    items.extra = 0
+    return form, items
+
+
+def _generator_error(
+    form: GenerateForm, items: BaseGenerateItemFormSet, error: DomainError
+) -> str | None:
+    """Show the generator's error beside the field it names: a row's ("items.2.step") on that
+    row, the others on the form. An error of the day's exercises as a whole is returned, to
+    show above the rows."""
+    parts = (error.field or "").split(".")
+    if parts[0] != "items":
+        add_to_form(form, error)
+        return None
+    if len(parts) == 3 and parts[1].isdigit():
+        # The service counts only the rows that name an exercise: find the row it means.
+        named = [row for row in items.forms if row.cleaned_data.get("exercise")]
+        row = named[int(parts[1])]
+        row.add_error(parts[2] if parts[2] in row.fields else None, error.message)
+        return None
+    return error.message
+
+
 @coach_required
 def routine_generate(request: HttpRequest, coach: Coach) -> HttpResponse:
+    if request.method == "POST" and ("add" in request.POST or "remove" in request.POST):
+        form, items = _generator_rows_edited(request, coach)
+        return render(request, "programs/generate.html", {"form": form, "items": items})
     form = GenerateForm(request.POST or None)
     items = GenerateItemFormSet(request.POST or None, prefix="items", form_kwargs={"coach": coach})
+    plan = items_error = None
     if request.method == "POST" and form.is_valid() and items.is_valid():
-        chosen = [
-            {
-                "exercise": f.cleaned_data["exercise"].pk,
-                "stage": f.cleaned_data.get("stage_id"),
-                **{
-                    k: f.cleaned_data.get(k)
-                    for k in ("sets", "reps_per_side", "hold_seconds")
-                    if f.cleaned_data.get(k) is not None
-                },
-            }
-            for f in items
-            if f.cleaned_data.get("exercise")
-        ]
+        chosen = items.items()
         try:
-            program = services.routine_generate(coach=coach, items=chosen, **form.cleaned_data)
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(
-                request, f"“{program.name}” has {program.length_days} days. Adjust any day below."
+            plan = routine_plan(
+                coach=coach, items=chosen, length_days=form.cleaned_data["length_days"]
             )
-            return redirect("program-builder", pk=program.pk)
-    return render(request, "programs/generate.html", {"form": form, "items": items})
+            previewed = request.POST.get("previewed", "")
+            if "preview" not in request.POST and previewed in ("", plan.digest()):
+                program = services.routine_generate(coach=coach, items=chosen, **form.cleaned_data)
+                messages.success(
+                    request,
+                    f"“{program.name}” has {program.length_days} days. Adjust any day below.",
+                )
+                return redirect("program-builder", pk=program.pk)
+            if "preview" not in request.POST:
+                form.add_error(None, GENERATOR_CHANGED)
+        except DomainError as error:
+            plan = None
+            items_error = _generator_error(form, items, error)
+    return render(
+        request,
+        "programs/generate.html",
+        {"form": form, "items": items, "items_error": items_error, "plan": plan},
+    )
 
 
-def _builder_context(program: Program) -> dict:
+def _builder_context(program: Program, followers: list[Assignment]) -> dict:
     days = list(program.days.all())
     weeks: dict[int, list[Day]] = {}
     for day in days:
@@ -103,7 +168,7 @@ def _builder_context(program: Program) -> dict:
         "program": program,
         "weeks": weeks,
         "blocks": list(program.blocks.all()),
-        "warnings": program_warnings(program),
+        "warnings": selectors.program_rule_warnings(program=program, followers=followers),
         "intensities": Day.Intensity.choices,
     }
 
@@ -130,7 +195,7 @@ def program_builder(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse
     content = cache.get(key)
     if content is None:
         full = selectors.program_get_for(coach=coach, pk=pk, full=True)
-        context = _builder_context(full)
+        context = _builder_context(full, followers)
         context.update(
             followers=followers, assignment=assignment, editable=editable, csrf_token=CSRF_MARK
         )
@@ -165,7 +230,8 @@ def program_day_fragment(request: HttpRequest, coach: Coach, pk: int, day_pk: in
 @coach_required
 def program_warnings_fragment(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     program = selectors.program_get_for(coach=coach, pk=pk, full=True)
-    return render(request, "programs/_warnings.html", {"warnings": program_warnings(program)})
+    warnings = selectors.program_rule_warnings(program=program)
+    return render(request, "programs/_warnings.html", {"warnings": warnings})
 
 
 @require_POST

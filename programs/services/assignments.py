@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 
+from coach import webhooks
 from coach.common import changes_plans
 from coach.errors import DomainError, NotAllowed
 from coach.models import Client, Coach
@@ -16,7 +17,7 @@ from programs.services.copies import program_copy
 
 
 def _require_assignment_coach(coach: Coach, assignment: Assignment) -> None:
-    if assignment.client.coach_id != coach.pk:
+    if assignment.coach_id != coach.pk:
         raise NotAllowed("This assignment is not in your practice.")
 
 
@@ -68,6 +69,7 @@ def assignment_create_bulk(
     return Assignment.objects.bulk_create(
         Assignment(
             client=client,
+            coach=coach,
             program=copy,
             template=template,
             starts_on=starts_on,
@@ -194,9 +196,15 @@ def assignments_complete_due(*, now: datetime) -> int:
     ):
         if assignment.last_day < assignment.client.local_today(now):
             due.setdefault(assignment.last_day, []).append(assignment.pk)
-    return sum(
-        Assignment.objects.filter(pk__in=ids, status=Assignment.Status.ACTIVE).update(
+    completed = 0
+    for last_day, ids in due.items():
+        completed += Assignment.objects.filter(pk__in=ids, status=Assignment.Status.ACTIVE).update(
             status=Assignment.Status.COMPLETED, ended_on=last_day, updated_at=now
         )
-        for last_day, ids in due.items()
-    )
+        # Each is announced once, however often this runs (the webhook's key).
+        webhooks.assignments_completed(
+            Assignment.objects.filter(
+                pk__in=ids, status=Assignment.Status.COMPLETED
+            ).select_related("client", "program")
+        )
+    return completed

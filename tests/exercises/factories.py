@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import factory
+from django.core.cache import cache
 from django.test import Client
 from django.utils.text import slugify
 
@@ -168,10 +169,12 @@ def bulk_library(coach: Coach, count: int, *, name: str = "Bulk") -> None:
 
 
 def list_queries(path: str, params: dict[str, str], *, own: int) -> tuple[Any, int]:
-    """A new coach with `own` exercises (`bulk_library`) opens a library list: the response and
-    the number of queries it took. The exercises are deleted again, for the next call."""
+    """A new coach with `own` exercises (`bulk_library`) opens a library list, with nothing in
+    the cache: the response and the number of queries it took. The exercises are deleted again,
+    for the next call."""
     coach = CoachFactory.create()
     bulk_library(coach, own)
+    cache.clear()
     browser = Client()
     browser.force_login(coach.user)
     response, queries = get_counting_queries(browser, path, params)
