@@ -148,3 +148,36 @@ def get_counting_queries(client: Client, path: str, data: Any = None) -> tuple[A
         response = client.get(path, data)
     assert response.status_code == 200
     return response, len(queries)
+
+
+# --- factories: running indicators -----------------------------------------------------------
+# Imported by tests as `from tests.conftest import RunMetricFactory`.
+
+import datetime as _datetime  # noqa: E402
+from decimal import Decimal as _Decimal  # noqa: E402
+
+import factory  # noqa: E402
+
+from training.models import RunImportMapping, RunMetric  # noqa: E402
+
+
+class RunMetricFactory(factory.django.DjangoModelFactory[RunMetric]):
+    """A run a few days ago with all three figures."""
+
+    class Meta:
+        model = RunMetric
+
+    client = factory.SubFactory("tests.coach.factories.ClientFactory")
+    on = factory.Sequence(lambda n: _datetime.date(2027, 1, 1) + _datetime.timedelta(days=n))
+    cadence_spm = 170
+    ground_contact_ms = 250
+    stride_length_m = _Decimal("1.10")
+
+
+class RunImportMappingFactory(factory.django.DjangoModelFactory[RunImportMapping]):
+    class Meta:
+        model = RunImportMapping
+
+    user = factory.SubFactory("tests.coach.factories.UserFactory")
+    columns = factory.LazyFunction(lambda: {"on": "Date", "cadence_spm": "Cadence"})
+    units = factory.LazyFunction(lambda: {"stride": "m", "date_format": "iso"})

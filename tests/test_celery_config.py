@@ -12,7 +12,7 @@ from celery.schedules import crontab, schedule
 import coach
 from coach.celery import app
 
-OWN_TASK_PREFIXES = ("coach.", "exercises.", "programs.")
+OWN_TASK_PREFIXES = ("coach.", "exercises.", "programs.", "training.", "reminders.")
 
 
 @pytest.fixture(scope="module")

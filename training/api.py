@@ -35,6 +35,7 @@ from programs.selectors import assignment_get_for
 from training import selectors, services
 from training.idempotency import HEADER, idempotent
 from training.models import ClientStage, LogQuerySet, SessionLog, SetLog, StageChange
+from training.progress import DayStatus
 from training.selectors import DailyPlan, PlanItem
 
 PLAN_STATES = ["before_start", "training", "rest", "paused", "finished"]
@@ -680,3 +681,214 @@ class SetLogViewSet(viewsets.GenericViewSet):
         _logged_by_client(request.user, set_log.session)
         services.set_log_delete(set_log=set_log)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+
+class AdherenceSerializer(serializers.Serializer):
+    done = serializers.FloatField(help_text="Sessions done; a partly done session counts half.")
+    due = serializers.IntegerField(help_text="Sessions due (see the rules on the progress page).")
+    percent = serializers.IntegerField(
+        allow_null=True, help_text="done ÷ due, rounded; null when no session was due."
+    )
+
+
+class ProgressAdherenceSerializer(serializers.Serializer):
+    last_7_days = AdherenceSerializer()
+    last_30_days = AdherenceSerializer()
+    program = AdherenceSerializer(help_text="The whole of the program shown.")
+
+
+class ProgressDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    status = serializers.ChoiceField(choices=[status.value for status in DayStatus])
+    day = serializers.IntegerField(
+        allow_null=True, help_text="Calendar day of the program (from 1); null while paused."
+    )
+    late = serializers.BooleanField(help_text="Its session was logged after the day.")
+
+
+class ProgressProgramSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=Assignment.Status.choices)
+    starts_on = serializers.DateField()
+
+
+class ProgressCalendarSerializer(ProgressProgramSerializer):
+    days = ProgressDaySerializer(many=True)
+
+
+class SideFiguresSerializer(serializers.Serializer):
+    total = serializers.FloatField(
+        help_text="The side's total in the exercise's measure: hold seconds, reps, or "
+        "reps × load in lb."
+    )
+    reps = serializers.IntegerField(allow_null=True)
+    longest_hold = serializers.IntegerField(allow_null=True, help_text="Seconds.")
+    heaviest = serializers.FloatField(allow_null=True, help_text="In the exercise's load_unit.")
+
+
+class ProgressSessionSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    session = serializers.IntegerField()
+    sides = serializers.DictField(
+        child=SideFiguresSerializer(), help_text="By side: left, right, both."
+    )
+    asymmetry = serializers.FloatField(
+        allow_null=True, help_text="|L − R| ÷ max(L, R), from 0 to 1; null unless both sides."
+    )
+    one_side_missing = serializers.BooleanField()
+
+
+class ProgressStageChangeSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="The client's local date of the move.")
+    exercise = serializers.IntegerField()
+    exercise_name = serializers.CharField()
+    stage_order = serializers.IntegerField()
+    stage_name = serializers.CharField()
+    by_coach = serializers.BooleanField(help_text="False for the first rung the system set.")
+
+
+class ProgressExerciseSerializer(serializers.Serializer):
+    exercise = serializers.IntegerField()
+    name = serializers.CharField()
+    measurement = serializers.ChoiceField(choices=Exercise.Measurement.choices)
+    unilateral = serializers.BooleanField()
+    load_unit = serializers.CharField()
+    sessions = ProgressSessionSerializer(many=True)
+
+
+class ClientProgressSerializer(serializers.Serializer):
+    client = serializers.IntegerField()
+    today = serializers.DateField(help_text="The client's local date.")
+    range = serializers.ChoiceField(choices=list(selectors.PROGRESS_RANGES))
+    since = serializers.DateField(allow_null=True, help_text="Start of the trends' time range.")
+    adherence = ProgressAdherenceSerializer()
+    current_streak = serializers.IntegerField()
+    longest_streak = serializers.IntegerField()
+    missed_in_a_row = serializers.IntegerField()
+    programs = ProgressProgramSerializer(
+        many=True, help_text="The client's programs, oldest first."
+    )
+    program = ProgressCalendarSerializer(allow_null=True, help_text="The program shown, by day.")
+    exercises = ProgressExerciseSerializer(many=True)
+    stage_changes = ProgressStageChangeSerializer(many=True)
+
+
+class ProgressQuerySerializer(serializers.Serializer):
+    range = serializers.ChoiceField(
+        choices=list(selectors.PROGRESS_RANGES),
+        default=selectors.DEFAULT_PROGRESS_RANGE,
+    )
+    program = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _adherence(figures: Any) -> dict[str, Any]:
+    return {"done": float(figures.done), "due": figures.due, "percent": figures.percent}
+
+
+def _program(calendar: selectors.ProgramCalendar) -> dict[str, Any]:
+    assignment = calendar.assignment
+    return {
+        "assignment": assignment.pk,
+        "name": assignment.program.name,
+        "status": assignment.status,
+        "starts_on": assignment.starts_on,
+    }
+
+
+def _progress_body(progress: selectors.ClientProgress) -> dict[str, Any]:
+    calendar = progress.calendar
+    return {
+        "client": progress.client.pk,
+        "today": progress.today,
+        "range": progress.range_key,
+        "since": progress.since,
+        "adherence": {
+            "last_7_days": _adherence(progress.week),
+            "last_30_days": _adherence(progress.month),
+            "program": _adherence(progress.program),
+        },
+        "current_streak": progress.current_streak,
+        "longest_streak": progress.longest_streak,
+        "missed_in_a_row": progress.missed_in_a_row,
+        "programs": [_program(c) for c in progress.calendars],
+        "program": None
+        if calendar is None
+        else {
+            **_program(calendar),
+            "days": [
+                {
+                    "date": day.on,
+                    "status": day.status.value,
+                    "day": None if day.offset is None else day.offset + 1,
+                    "late": day.late,
+                }
+                for day in calendar.days
+            ],
+        },
+        "exercises": [
+            {
+                "exercise": exercise.exercise_id,
+                "name": exercise.name,
+                "measurement": exercise.measurement,
+                "unilateral": exercise.is_unilateral,
+                "load_unit": exercise.load_unit,
+                "sessions": [
+                    {
+                        "date": session.on,
+                        "session": session.session_id,
+                        "sides": {
+                            side: {
+                                "total": float(total),
+                                "reps": session.reps.get(side),
+                                "longest_hold": session.longest_hold.get(side),
+                                "heaviest": _number(exercise.heaviest(session, side)),
+                            }
+                            for side, total in session.total.items()
+                        },
+                        "asymmetry": _number(session.asymmetry),
+                        "one_side_missing": session.one_side_missing,
+                    }
+                    for session in exercise.sessions
+                ],
+            }
+            for exercise in progress.exercises
+        ],
+        "stage_changes": [
+            {
+                "date": mark.on,
+                "exercise": mark.exercise_id,
+                "exercise_name": mark.exercise_name,
+                "stage_order": mark.order,
+                "stage_name": mark.name,
+                "by_coach": mark.by_coach,
+            }
+            for mark in progress.stage_marks
+        ],
+    }
+
+
+class ClientProgressView(APIView):
+    """The client's progress, as their progress page shows it: adherence over 7 and 30 days
+    and the whole program, streaks, the program day by day, and per exercise and side each
+    session's figures with its left/right asymmetry index, and the stage changes. For the
+    client and their coach."""
+
+    @extend_schema(parameters=[ProgressQuerySerializer], responses=ClientProgressSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        client = _client_for(request.user, pk)
+        query = _validated(ProgressQuerySerializer(data=request.query_params))
+        progress = selectors.client_progress(
+            client=client, range_key=query["range"], assignment_id=query.get("program")
+        )
+        chosen = progress.calendar
+        if "program" in query and (chosen is None or chosen.assignment.pk != query["program"]):
+            raise Http404
+        return Response(ClientProgressSerializer(_progress_body(progress)).data)

@@ -23,6 +23,7 @@ from programs.starters import starters_seed
 from training.models import SessionLog, SetLog, StageChange
 from training.selectors import DailyPlan, PlanItem, daily_plans
 from training.services import readiness_evaluate, session_log_save, set_log_create
+from training.summaries import summaries_refresh
 
 DEMO_PASSWORD = "train-demo-2026"  # noqa: S105 - printed for the demo, documented in the README
 DEMO_COACH_EMAIL = "coach@example.com"
@@ -82,6 +83,7 @@ def demo_data_load() -> Coach:
             client.save(update_fields=["user"])
     _demo_assignments(coach)
     _demo_logs(coach)
+    summaries_refresh(client_ids=list(coach.clients.values_list("pk", flat=True)))
     return coach
 
 
@@ -89,7 +91,7 @@ def demo_data_load() -> Coach:
 DEMO_ASSIGNMENTS = [
     ("chloe@example.com", starters.WALL_HOLD, 9),
     ("ana@example.com", starters.SLDL, 17),
-    ("ben@example.com", starters.RUNNER, 10),
+    ("ben@example.com", starters.RUNNER, 24),
 ]
 
 
@@ -112,8 +114,9 @@ def _demo_assignments(coach: Coach) -> None:
 #
 # Each client logged the days of their program that have passed, in their own time zone: Ana
 # part-way through the single-leg deadlift plan, her left side clearly behind her right; Ben a
-# few balance sessions, the first of them told to the coach by message; Chloe every day of her
-# wall hold, steady enough on both legs to be ready for the next stage.
+# few balance sessions, the first of them told to the coach by message, and none for his last
+# two training days; Chloe every day of her wall hold, steady enough on both legs to be ready
+# for the next stage.
 
 # What a client did on one exercise of one session: (set number, side, values) per set.
 Sets = list[tuple[int, str, dict[str, Any]]]
@@ -138,7 +141,7 @@ def _ana(index: int, item: PlanItem) -> Sets:
         load = 30 + 5 * min(index, 3)
         return _both(3, {"reps": 8, "load": load, "form": 4, "rpe": 6 + index % 2})
     if slug == "single-leg-deadlift":
-        left = {"reps": 6 + index % 2, "form": 3, "rpe": 7, "support": "handrail"}
+        left = {"reps": 6, "form": 3, "rpe": 7, "support": "handrail"}
         right = {"reps": 8, "form": 4, "rpe": 6, "support": "handrail"}
         return _per_side(3, left, right)
     return []
@@ -154,8 +157,11 @@ def _ben(index: int, item: PlanItem) -> Sets:
 
 
 def _chloe(index: int, item: PlanItem) -> Sets:
-    """A shaky first two days on the left, then the full hold on both legs."""
+    """The two-foot set-up, shaky the first two days, then the full minute steady; on a rung
+    held one leg at a time, the left side shaky at first."""
     target = item.dose.hold_seconds or 60
+    if not item.dose.is_per_side:
+        return _both(1, {"hold_seconds": target, "form": 3 if index < 2 else 4 + index % 2})
     if index < 2:
         return _per_side(1, {"hold_seconds": target - 15, "form": 3},
                          {"hold_seconds": target, "form": 4})  # fmt: skip
@@ -171,6 +177,8 @@ class DemoLogs:
     # Sessions (by number) that went otherwise: "skip" skipped, "late" logged the next
     # morning, "coach" told to the coach by message, who entered it.
     otherwise: tuple[tuple[int, str], ...] = ()
+    # The last training days that passed with nothing logged.
+    missed_last: int = 0
 
 
 DEMO_LOGS = [
@@ -186,7 +194,7 @@ DEMO_LOGS = [
         ),
         otherwise=((2, "skip"), (3, "late")),
     ),
-    DemoLogs("ben@example.com", _ben, otherwise=((0, "coach"),), notes=(
+    DemoLogs("ben@example.com", _ben, otherwise=((0, "coach"),), missed_last=2, notes=(
         "Sent by message: the left ankle wobbles, no time for the rest.",
         "Steadier on the left; strength work left for the weekend.",
         "",
@@ -240,7 +248,8 @@ def _client_logs(coach: Coach, client: Client, demo: DemoLogs) -> None:
     otherwise = dict(demo.otherwise)
     logged: dict[int, Exercise] = {}
     late = []
-    for index, plan in enumerate(_days_passed(client)):
+    passed = _days_passed(client)
+    for index, plan in enumerate(passed[: len(passed) - demo.missed_last]):
         how = otherwise.get(index, "")
         by = coach.user if how == "coach" or client.user is None else client.user
         where: dict[str, Any] = {

@@ -1,5 +1,7 @@
 """What happens to a client over time: where they stand on each ladder, and what they logged."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -235,3 +237,154 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# --- the coach's dashboard ---------------------------------------------------------------------
+
+
+class ClientSummary(models.Model):
+    """A client's figures as the coach's dashboard lists them, stored so that the dashboard
+    sorts and filters in SQL. Kept current by the writes that change them (training.summaries)
+    and, for what changes with the date alone, by a pass once each client's day has turned."""
+
+    class Today(models.TextChoices):
+        DONE = "done", "Done"
+        PARTIAL = "partial", "Partly done"
+        NOT_YET = "not_yet", "Not yet"
+        SKIPPED = "skipped", "Skipped"
+        REST = "rest", "Rest day"
+        PAUSED = "paused", "Paused"
+        NONE = "none", "No program"
+
+    client = models.OneToOneField(
+        Client, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    on = models.DateField(help_text="The client's local date the figures are as of.")
+    today_status = models.CharField(max_length=8, choices=Today.choices, default=Today.NONE)
+    # Shares from 0 to 1; empty when no session was due in the window.
+    adherence_7 = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    adherence_30 = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    missed_in_a_row = models.PositiveSmallIntegerField(default=0)
+    current_streak = models.PositiveSmallIntegerField(default=0)
+    # The largest left/right asymmetry index of the exercises' latest sessions, and its exercise.
+    asymmetry = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    asymmetry_exercise = models.ForeignKey(
+        Exercise, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ready_count = models.PositiveSmallIntegerField(
+        default=0, help_text="Exercises the client is ready to move up on."
+    )
+    last_logged_on = models.DateField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "client summaries"
+
+    def __str__(self) -> str:
+        return f"Summary of {self.client_id} on {self.on}"
+
+
+# --- running indicators ----------------------------------------------------------------------
+
+CADENCE_SPM = (60, 260)
+GROUND_CONTACT_MS = (100, 1000)
+STRIDE_LENGTH_M = ("0.30", "3.00")
+RUN_NEEDS_A_VALUE = "Give at least one of cadence, ground contact or stride length."
+
+
+class RunMetric(models.Model):
+    """The signs of a run that show single-leg work carrying over: steps per minute, time on
+    the ground per step and stride length, on the client's local date."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="run_metrics")
+    on = models.DateField("date", help_text="The client's local date of the run.")
+    cadence_spm = models.PositiveSmallIntegerField(
+        "cadence (steps per minute)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(CADENCE_SPM[0]), MaxValueValidator(CADENCE_SPM[1])],
+    )
+    ground_contact_ms = models.PositiveSmallIntegerField(
+        "ground contact (ms)",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(GROUND_CONTACT_MS[0]),
+            MaxValueValidator(GROUND_CONTACT_MS[1]),
+        ],
+    )
+    stride_length_m = models.DecimalField(
+        "stride length (m)",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal(STRIDE_LENGTH_M[0])),
+            MaxValueValidator(Decimal(STRIDE_LENGTH_M[1])),
+        ],
+    )
+    note = models.CharField(max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        constraints = [
+            # One row per client and date: an import or a second entry for that date updates it.
+            models.UniqueConstraint(fields=["client", "on"], name="run_metric_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(cadence_spm__isnull=False)
+                | Q(ground_contact_ms__isnull=False)
+                | Q(stride_length_m__isnull=False),
+                name="run_metric_has_a_value",
+                violation_error_message=RUN_NEEDS_A_VALUE,
+            ),
+            models.CheckConstraint(
+                condition=Q(cadence_spm__isnull=True)
+                | Q(cadence_spm__gte=CADENCE_SPM[0], cadence_spm__lte=CADENCE_SPM[1]),
+                name="run_metric_cadence_range",
+                violation_error_message="Cadence is between 60 and 260 steps per minute.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ground_contact_ms__isnull=True)
+                | Q(
+                    ground_contact_ms__gte=GROUND_CONTACT_MS[0],
+                    ground_contact_ms__lte=GROUND_CONTACT_MS[1],
+                ),
+                name="run_metric_contact_range",
+                violation_error_message="Ground contact is between 100 and 1000 ms.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stride_length_m__isnull=True)
+                | Q(
+                    stride_length_m__gte=Decimal(STRIDE_LENGTH_M[0]),
+                    stride_length_m__lte=Decimal(STRIDE_LENGTH_M[1]),
+                ),
+                name="run_metric_stride_range",
+                violation_error_message="Stride length is between 0.30 and 3.00 m.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} ran on {self.on}"
+
+
+class RunImportMapping(models.Model):
+    """How one user's watch export names its columns, kept for their next upload.
+
+    `columns` maps each field (on, cadence_spm, ground_contact_ms, stride_length_m, note) to a
+    header of the file; `units` says whether stride is in m or cm and contact in ms.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="run_import_mapping"
+    )
+    columns = models.JSONField(default=dict, blank=True)
+    units = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"run import columns of {self.user}"

@@ -1,26 +1,60 @@
 """Reads of a client's training: the daily plan (Today), their stages and their logs."""
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import reduce
+from decimal import Decimal
+from functools import cached_property, reduce
 from operator import or_
-from typing import TypeVar
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import F, Max, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from coach.common import plans_version
 from coach.models import Client, Coach
+from coach.selectors import client_list as coach_client_list
 from coach.selectors import get_in_scope
 from exercises.models import Exercise, Stage
 from programs.models import Assignment, Day, Prescription
-from programs.schedule import day_at, day_date, offset_on
-from training.doses import Dose, dose_resolve
-from training.models import ClientStage, LogQuerySet, SessionLog, SetLog, StageChange
+from programs.schedule import day_at, day_date, day_offset, offset_on
+from training.doses import LB_PER_KG, Dose, dose_resolve
+from training.models import (
+    ClientStage,
+    ClientSummary,
+    LogQuerySet,
+    SessionLog,
+    SetLog,
+    StageChange,
+)
+from training.progress import (
+    Adherence,
+    Logged,
+    ProgramDay,
+    SessionSides,
+    SetFigures,
+    adherence,
+    missed_in_a_row,
+    program_days,
+    session_sides,
+    streaks,
+)
 
 T = TypeVar("T")
 DOSE_NAMES = frozenset(
@@ -569,3 +603,371 @@ def client_session_logs(*, client: Client) -> QuerySet[SessionLog]:
         )
         .order_by("-on", "-id")
     )
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+# The time ranges of the progress page's trends, by the key its links use (weeks; None for all).
+PROGRESS_RANGES = {"4w": 4, "12w": 12, "all": None}
+PROGRESS_RANGE_LABELS = {"4w": "4 weeks", "12w": "12 weeks", "all": "All"}
+DEFAULT_PROGRESS_RANGE = "4w"
+
+
+@dataclass
+class ProgramCalendar:
+    """An assignment and what became of each of its days."""
+
+    assignment: Assignment
+    days: list[ProgramDay]
+
+    @property
+    def weeks(self) -> list[list[ProgramDay | None]]:
+        """The days in rows of Monday to Sunday, blanks before the first and after the last."""
+        if not self.days:
+            return []
+        cells: list[ProgramDay | None] = [None] * self.days[0].on.weekday() + list(self.days)
+        cells += [None] * (-len(cells) % 7)
+        return [cells[i : i + 7] for i in range(0, len(cells), 7)]
+
+
+def program_calendars(
+    *, clients: Sequence[Client], today_of: Mapping[int, date], ended_since: date | None = None
+) -> dict[int, list[ProgramCalendar]]:
+    """Each client's assignments, oldest first, with the status of every day (see
+    training.progress.program_days), as of each client's local date in `today_of`.
+
+    With `ended_since`, programs that ended before that date are left out. Three queries,
+    whatever the number of clients, programs and logs.
+    """
+    assignments = (
+        Assignment.objects.filter(client__in=[c.pk for c in clients])
+        .select_related("program")
+        .order_by("starts_on", "id")
+    )
+    if ended_since is not None:
+        assignments = assignments.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=ended_since))
+    assignments_list = list(assignments)
+    if not assignments_list:
+        return {}
+    training: dict[int, list[Day]] = defaultdict(list)
+    for day in (
+        Day.objects.filter(
+            program__in={a.program_id for a in assignments_list},
+            is_rest=False,
+        )
+        .filter(Exists(Prescription.objects.filter(day=OuterRef("pk"))))
+        .only("program_id", "number", "week", "weekday")
+    ):
+        training[day.program_id].append(day)
+    logged: dict[int, dict[date, Logged]] = defaultdict(dict)
+    for assignment_id, on, status, late, has_sets in (
+        SessionLog.objects.alive()
+        .filter(assignment__in=[a.pk for a in assignments_list])
+        .annotate(has_sets=Exists(SetLog.objects.alive().filter(session=OuterRef("pk"))))
+        .values_list("assignment_id", "on", "status", "is_late", "has_sets")
+    ):
+        logged[assignment_id][on] = Logged(status=status, has_sets=has_sets, late=late)
+    found: dict[int, list[ProgramCalendar]] = defaultdict(list)
+    for assignment in assignments_list:
+        offsets = [
+            day_offset(program=assignment.program, day=day, start=assignment.starts_on)
+            for day in training[assignment.program_id]
+        ]
+        days = program_days(
+            assignment=assignment,
+            training_offsets=offsets,
+            logged=logged[assignment.pk],
+            today=today_of[assignment.client_id],
+        )
+        found[assignment.client_id].append(ProgramCalendar(assignment=assignment, days=days))
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class StageMark:
+    """A move between rungs, on the client's local date."""
+
+    on: date
+    exercise_id: int
+    exercise_name: str
+    order: int
+    name: str
+    by_coach: bool
+
+    @property
+    def label(self) -> str:
+        return f"stage {self.order} ({self.name})"
+
+
+@dataclass
+class ExerciseProgress:
+    """One exercise's sessions in the time range, per side, with its stage changes."""
+
+    exercise_id: int
+    name: str
+    measurement: str
+    is_unilateral: bool
+    sessions: list[SessionSides]
+    stage_marks: list[StageMark]
+    load_unit: str = "lb"
+
+    @property
+    def sides(self) -> list[str]:
+        present = {side for s in self.sessions for side in s.total}
+        return [side for side in ("left", "right", "both") if side in present]
+
+    def heaviest(self, session: SessionSides, side: str) -> Decimal | None:
+        """The heaviest load of a side in this exercise's load unit (the sets hold pounds)."""
+        weight = session.heaviest.get(side)
+        if weight is None:
+            return None
+        return weight / LB_PER_KG if self.load_unit == "kg" else weight
+
+    @property
+    def latest_asymmetry(self) -> SessionSides | None:
+        both = [s for s in self.sessions if s.asymmetry is not None]
+        return both[-1] if both else None
+
+
+@dataclass
+class ClientProgress:
+    """What the progress page and its endpoint show of one client."""
+
+    client: Client
+    today: date
+    range_key: str
+    since: date | None
+    calendars: list[ProgramCalendar]
+    calendar: ProgramCalendar | None  # the program shown
+    exercises: list[ExerciseProgress]
+    stage_marks: list[StageMark]
+
+    @property
+    def charts_since(self) -> date | None:
+        """Where the trends' time axis starts: the range's first day, or the first day of the
+        client's first program when that is later (no empty weeks before they began)."""
+        first = min((c.days[0].on for c in self.calendars if c.days), default=None)
+        if first is None or self.since is None:
+            return self.since or first
+        return max(first, self.since)
+
+    @cached_property
+    def all_days(self) -> list[ProgramDay]:
+        return [day for calendar in self.calendars for day in calendar.days]
+
+    @cached_property
+    def week(self) -> Adherence:
+        return adherence(self.all_days, today=self.today, last_days=7)
+
+    @cached_property
+    def month(self) -> Adherence:
+        return adherence(self.all_days, today=self.today, last_days=30)
+
+    @cached_property
+    def program(self) -> Adherence:
+        return adherence(self.calendar.days if self.calendar else [], today=self.today)
+
+    @cached_property
+    def streaks(self) -> tuple[int, int]:
+        return streaks(self.all_days)
+
+    @property
+    def current_streak(self) -> int:
+        return self.streaks[0]
+
+    @property
+    def longest_streak(self) -> int:
+        return self.streaks[1]
+
+    @cached_property
+    def missed_in_a_row(self) -> int:
+        return missed_in_a_row(self.all_days)
+
+
+def _since(range_key: str, today: date) -> date | None:
+    weeks = PROGRESS_RANGES[range_key]
+    return None if weeks is None else today - timedelta(days=weeks * 7 - 1)
+
+
+def set_figures(*, client_ids: Sequence[int], since: date | None) -> list[tuple[Any, ...]]:
+    """The alive sets of alive sessions of the clients from `since` on, as rows of
+    (client, SetFigures fields, exercise name, measurement, laterality), oldest first."""
+    sets = SetLog.objects.alive().filter(
+        session__client__in=client_ids, session__deleted_at__isnull=True
+    )
+    if since is not None:
+        sets = sets.filter(session__on__gte=since)
+    return list(
+        sets.order_by("session__on", "session_id", "id").values_list(
+            "session__client_id",
+            "session__on",
+            "session_id",
+            "exercise_id",
+            "side",
+            "reps",
+            "hold_seconds",
+            "load",
+            "load_unit",
+            "exercise__name",
+            "exercise__measurement",
+            "exercise__laterality",
+        )
+    )
+
+
+def client_progress(
+    *, client: Client, range_key: str = DEFAULT_PROGRESS_RANGE, assignment_id: int | None = None
+) -> ClientProgress:
+    """The client's calendar, adherence, streaks and, per exercise and side, the trends of the
+    time range with the left/right asymmetry of each session and the stage changes.
+
+    The program shown is `assignment_id` when it is the client's, else their current one (the
+    latest started, else the next to start), else the latest. Five queries, whatever the length
+    of the history.
+    """
+    if range_key not in PROGRESS_RANGES:
+        range_key = DEFAULT_PROGRESS_RANGE
+    today = client.local_today()
+    since = _since(range_key, today)
+    calendars = program_calendars(clients=[client], today_of={client.pk: today}).get(client.pk, [])
+    chosen = next((c for c in calendars if c.assignment.pk == assignment_id), None)
+    if chosen is None and calendars:
+        current = [
+            c
+            for c in calendars
+            if c.assignment.status in (Assignment.Status.ACTIVE, Assignment.Status.PAUSED)
+        ]
+        started = [c for c in current if c.assignment.first_day <= today]
+        chosen = started[-1] if started else (current[0] if current else calendars[-1])
+
+    rows = set_figures(client_ids=[client.pk], since=since)
+    about: dict[int, tuple[str, str, bool]] = {}
+    figures = []
+    units: dict[int, str] = {}
+    for _, on, session_id, exercise_id, side, reps, hold, load, unit, name, measure, lat in rows:
+        about[exercise_id] = (name, measure, lat != Exercise.Laterality.BILATERAL)
+        figures.append(SetFigures(on, session_id, exercise_id, side, reps, hold, load, unit))
+        if load is not None and unit:
+            units[exercise_id] = unit  # the latest set's unit
+    groups = session_sides(figures, measurement_of={e: a[1] for e, a in about.items()})
+    zone = ZoneInfo(client.time_zone)
+    marks = [
+        StageMark(
+            on=changed_at.astimezone(zone).date(),
+            exercise_id=exercise_id,
+            exercise_name=exercise_name,
+            order=order,
+            name=name,
+            by_coach=by is not None,
+        )
+        for exercise_id, exercise_name, changed_at, order, name, by in StageChange.objects.filter(
+            client=client
+        )
+        .order_by("changed_at", "id")
+        .values_list(
+            "exercise_id",
+            "exercise__name",
+            "changed_at",
+            "to_stage__order",
+            "to_stage__name",
+            "changed_by",
+        )
+    ]
+    exercises = [
+        ExerciseProgress(
+            exercise_id=exercise_id,
+            name=name,
+            measurement=measurement,
+            is_unilateral=unilateral,
+            sessions=[g for g in groups if g.exercise_id == exercise_id],
+            stage_marks=[m for m in marks if m.exercise_id == exercise_id],
+            load_unit="kg" if units.get(exercise_id, "").lower() == "kg" else "lb",
+        )
+        for exercise_id, (name, measurement, unilateral) in sorted(
+            about.items(), key=lambda item: (item[1][0], item[0])
+        )
+    ]
+    return ClientProgress(
+        client=client,
+        today=today,
+        range_key=range_key,
+        since=since,
+        calendars=calendars,
+        calendar=chosen,
+        exercises=exercises,
+        stage_marks=marks,
+    )
+
+
+# --- the coach's dashboard ---------------------------------------------------------------------
+
+# The order of today's statuses when sorted: who has a session to do first.
+TODAY_ORDER = [
+    ClientSummary.Today.SKIPPED,
+    ClientSummary.Today.NOT_YET,
+    ClientSummary.Today.PARTIAL,
+    ClientSummary.Today.DONE,
+    ClientSummary.Today.REST,
+    ClientSummary.Today.PAUSED,
+    ClientSummary.Today.NONE,
+]
+DASHBOARD_SORTS: dict[str, Any] = {
+    # The plain column: the index on (coach, archived_at, name) serves the default order.
+    "name": F("name"),
+    "today": Case(
+        *(When(summary__today_status=s, then=Value(n)) for n, s in enumerate(TODAY_ORDER)),
+        default=Value(len(TODAY_ORDER)),
+    ),
+    "adherence_7": F("summary__adherence_7"),
+    "adherence_30": F("summary__adherence_30"),
+    "missed": F("summary__missed_in_a_row"),
+    "asymmetry": F("summary__asymmetry"),
+    "ready": F("summary__ready_count"),
+    "last_logged": F("summary__last_logged_on"),
+}
+DEFAULT_DASHBOARD_SORT = "name"
+DASHBOARD_CLIENT_FIELDS = ["name", "email", "time_zone", "user", "coach", "archived_at"]
+DASHBOARD_SUMMARY_FIELDS = [
+    f"summary__{f.name}" for f in ClientSummary._meta.concrete_fields if not f.primary_key
+]
+
+
+def attention_threshold(coach: Coach) -> Decimal:
+    """The practice's asymmetry threshold as a share (0.15 for 15 %)."""
+    return Decimal(coach.asymmetry_threshold_pct) / 100
+
+
+def dashboard_clients(
+    *,
+    coach: Coach,
+    query: str = "",
+    archived: bool = False,
+    sort: str = DEFAULT_DASHBOARD_SORT,
+    attention: bool = False,
+) -> QuerySet[Client]:
+    """The coach's clients with their stored summaries, sorted in SQL by a column of the
+    dashboard (`-` before it for descending; empty figures last, then by name), and with
+    `attention` only those who missed two sessions in a row, whose left/right asymmetry is
+    above the practice's threshold, or who are ready to move up. One query per page, however
+    many clients the coach has."""
+    descending = sort.startswith("-")
+    expression = DASHBOARD_SORTS.get(sort.removeprefix("-"))
+    if expression is None:
+        expression, descending = DASHBOARD_SORTS[DEFAULT_DASHBOARD_SORT], False
+    threshold = attention_threshold(coach)
+    clients = (
+        coach_client_list(coach=coach, query=query, archived=archived)
+        .select_related("summary", "summary__asymmetry_exercise")
+        # Of the exercise, only its name: its texts are long.
+        .only(
+            *DASHBOARD_CLIENT_FIELDS, *DASHBOARD_SUMMARY_FIELDS, "summary__asymmetry_exercise__name"
+        )
+    )
+    if attention:
+        clients = clients.filter(
+            Q(summary__missed_in_a_row__gte=2)
+            | Q(summary__asymmetry__gt=threshold)
+            | Q(summary__ready_count__gt=0)
+        )
+    order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+    return clients.order_by(order, "name", "id")

@@ -13,13 +13,16 @@ from django.utils import timezone
 
 from coach.common import model_update, plans_changed
 from coach.errors import DomainError
-from coach.models import Client, User
+from coach.models import Client, Coach, User
 from exercises.models import Exercise, Stage
 from programs.models import Assignment, Prescription
 from programs.schedule import day_at, offset_on
+from training import webhook_payloads
 from training.doses import dose_resolve
 from training.models import ClientStage, SessionLog, SetLog, StageChange
+from training.progress import asymmetry_index, side_totals
 from training.selectors import stages_of
+from training.summaries import summary_refresh
 
 SESSION_FIELDS = ("status", "skip_reason", "effort", "note", "video_url")
 SET_FIELDS = ("reps", "hold_seconds", "load", "load_unit", "support", "rpe", "form", "note")
@@ -60,7 +63,7 @@ def client_stage_set(
     row.ready_evidence = []
     row.save()
     plans_changed(client_id=client.pk)
-    StageChange.objects.create(
+    change = StageChange.objects.create(
         client=client,
         exercise=exercise,
         from_stage=from_stage if from_stage and from_stage.pk != stage.pk else None,
@@ -68,6 +71,9 @@ def client_stage_set(
         changed_by=by,
         reason=reason.replace("\x00", "")[:300],
     )
+    webhook_payloads.stage_changed(change=change, client=client)
+    if by is not None:  # the system's first rung changes nothing the dashboard shows
+        summary_refresh(client=client)
     return row
 
 
@@ -90,29 +96,14 @@ def client_stage_step(
 
 
 def _side_totals(sets: list[SetLog], measurement: str) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = {}
-    for s in sets:
-        if measurement == Exercise.Measurement.HOLD or (
-            measurement == Exercise.Measurement.TIME and s.hold_seconds
-        ):
-            amount = Decimal(s.hold_seconds or 0)
-        elif measurement == Exercise.Measurement.REPS_LOAD:
-            amount = Decimal(s.reps or 0) * (s.load if s.load is not None else Decimal(1))
-        else:
-            amount = Decimal(s.reps or 0)
-        totals[s.side] = totals.get(s.side, Decimal(0)) + amount
-    return totals
+    return side_totals(sets, measurement)
 
 
 def asymmetry(sets: list[SetLog], measurement: str) -> Decimal | None:
     """|L − R| ÷ max(L, R) for one session's sets, in the exercise's own measure; None when a
     side is missing."""
     totals = _side_totals(sets, measurement)
-    left, right = totals.get("left"), totals.get("right")
-    if left is None or right is None:
-        return None
-    top = max(left, right)
-    return Decimal(0) if top == 0 else abs(left - right) / top
+    return asymmetry_index(totals.get("left"), totals.get("right"))
 
 
 def readiness_evaluate(*, client: Client, exercise: Exercise) -> ClientStage | None:
@@ -179,7 +170,9 @@ def _meets(stage: Stage, exercise: Exercise, sets: list[SetLog]) -> bool:
         s.form is None or s.form < stage.criteria_min_form for s in sets
     ):
         return False
-    if exercise.is_unilateral and stage.criteria_max_gap_pct is not None:
+    if (stage.laterality or exercise.laterality) != Exercise.Laterality.BILATERAL and (
+        stage.criteria_max_gap_pct is not None
+    ):
         gap = asymmetry(sets, exercise.measurement)
         if gap is None or gap * 100 > stage.criteria_max_gap_pct:
             return False
@@ -189,6 +182,19 @@ def _meets(stage: Stage, exercise: Exercise, sets: list[SetLog]) -> bool:
         if not best or min(best.values()) < stage.criteria_min_hold_seconds:
             return False
     return True
+
+
+# --- the dashboard --------------------------------------------------------------------------
+
+
+def coach_threshold_set(*, coach: Coach, percent: int) -> Coach:
+    """The left/right gap (in %) above which the coach's dashboard flags a client."""
+    model_update(
+        instance=coach,
+        fields=("asymmetry_threshold_pct",),
+        data={"asymmetry_threshold_pct": percent},
+    )
+    return coach
 
 
 # --- logs ----------------------------------------------------------------------------------
@@ -253,6 +259,8 @@ def session_log_save(
     if session.status != SessionLog.Status.OPEN and session.completed_at is None:
         session.completed_at = timezone.now()
         session.save(update_fields=["completed_at", "updated_at"])
+        webhook_payloads.session_completed(session=session, client=client, assignment=assignment)
+    summary_refresh(client=client)
     return session
 
 
@@ -270,6 +278,31 @@ def set_log_create(
 ) -> SetLog:
     """Log one set on one side. A copy of what was prescribed (at the client's stage that day)
     is kept beside it, so later edits to the program never change the history."""
+    set_log = _set_log_create(
+        by=by,
+        client=client,
+        assignment=assignment,
+        on=on,
+        prescription_id=prescription_id,
+        exercise_id=exercise_id,
+        data=data,
+        client_uuid=client_uuid,
+    )
+    summary_refresh(client=client)
+    return set_log
+
+
+def _set_log_create(
+    *,
+    by: User,
+    client: Client,
+    assignment: Assignment,
+    on: date,
+    prescription_id: int | None,
+    exercise_id: int | None,
+    data: Mapping[str, Any],
+    client_uuid: UUID | None,
+) -> SetLog:
     if client_uuid is not None:
         existing = SetLog.objects.filter(client_uuid=client_uuid).select_related("session").first()
         if existing is not None:
@@ -349,6 +382,7 @@ def set_log_create(
         if existing.session.client_id != client.pk:
             raise DomainError("This id is already used.", field="client_uuid") from None
         return existing
+    webhook_payloads.set_log_created(set_log=set_log, client=client, assignment=assignment)
     if session.status == SessionLog.Status.SKIPPED:
         session.status = SessionLog.Status.OPEN
         session.save(update_fields=["status", "updated_at"])
@@ -361,6 +395,7 @@ def set_log_update(*, set_log: SetLog, data: Mapping[str, Any]) -> SetLog:
     """Correct a logged set (the client who logged it)."""
     model_update(instance=set_log, fields=(*SET_FIELDS, "side", "set_number"), data=data)
     readiness_evaluate(client=set_log.session.client, exercise=set_log.exercise)
+    summary_refresh(client=set_log.session.client)
     return set_log
 
 
@@ -370,6 +405,7 @@ def set_log_delete(*, set_log: SetLog) -> None:
     set_log.deleted_at = timezone.now()
     set_log.save(update_fields=["deleted_at", "updated_at"])
     readiness_evaluate(client=set_log.session.client, exercise=set_log.exercise)
+    summary_refresh(client=set_log.session.client)
 
 
 @transaction.atomic
@@ -381,6 +417,7 @@ def session_log_delete(*, session: SessionLog) -> None:
     plans_changed(client_id=session.client_id)
     for exercise in Exercise.objects.filter(set_logs__session=session).distinct():
         readiness_evaluate(client=session.client, exercise=exercise)
+    summary_refresh(client=session.client)
 
 
 def session_log_comment(*, session: SessionLog, comment: str) -> SessionLog:
@@ -407,7 +444,7 @@ def session_log_enter(
     any part is refused; a set's error names its input (`sets.2.side`)."""
     for index, item in enumerate(sets):
         try:
-            set_log_create(
+            _set_log_create(
                 by=by,
                 client=client,
                 assignment=assignment,

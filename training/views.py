@@ -1,5 +1,6 @@
 """The pages that show a client's training: Today, and the coach's dashboard and client page."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -9,28 +10,84 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
 from coach import selectors as coach_selectors
 from coach.errors import DomainError, add_to_form
 from coach.models import Client, Coach
-from coach.permissions import coach_required
+from coach.permissions import client_required, coach_required
 from exercises import selectors as exercise_selectors
 from programs import selectors as program_selectors
 from programs.models import Assignment
 from training import selectors, services
 from training.coach_forms import SessionEntryForm, SessionPickForm
+from training.dashboard_forms import ThresholdForm
+from training.dashboard_rows import dashboard_table_body
+from training.progress import DayStatus
+from training.progress_charts import progress_page
+from training.running import runs_for
+from training.summaries import summaries_fresh
 
 CLIENTS_PER_PAGE = 25
 
 
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    sort: str  # the `sort` value its link asks for
+    aria_sort: str  # ascending, descending or none
+
+
+# The dashboard's columns: key (see selectors.DASHBOARD_SORTS), label, and the direction of
+# the first click on it ("-": descending), which puts who needs attention first.
+DASHBOARD_COLUMNS = [
+    ("name", "Client", ""),
+    ("today", "Today", ""),
+    ("adherence_7", "7 days", ""),
+    ("adherence_30", "30 days", ""),
+    ("missed", "Missed in a row", "-"),
+    ("asymmetry", "Largest asymmetry", "-"),
+    ("ready", "Ready to advance", "-"),
+    ("last_logged", "Last logged", "-"),
+]
+
+
+def _columns(sort: str) -> list[Column]:
+    columns = []
+    for key, label, first in DASHBOARD_COLUMNS:
+        current = sort.removeprefix("-") == key
+        descending = sort.startswith("-")
+        columns.append(
+            Column(
+                key=key,
+                label=label,
+                sort=("" if descending else "-") + key if current else first + key,
+                aria_sort=("descending" if descending else "ascending") if current else "none",
+            )
+        )
+    return columns
+
+
 @coach_required
 def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
+    """The coach's clients, each with today's status, adherence, missed sessions, their largest
+    left/right asymmetry, readiness to move up and their last log; sortable by any column and
+    filtered to those who need attention."""
     # A null character cannot be searched for (PostgreSQL refuses it in a query): drop it.
     query = request.GET.get("q", "").replace("\x00", "")
     archived = request.GET.get("archived") == "1"
-    clients = coach_selectors.client_list(coach=coach, query=query, archived=archived)
+    attention = request.GET.get("attention") == "1" and not archived
+    sort = request.GET.get("sort", "")
+    if sort.removeprefix("-") not in selectors.DASHBOARD_SORTS:
+        sort = selectors.DEFAULT_DASHBOARD_SORT
+    clients = selectors.dashboard_clients(
+        coach=coach, query=query, archived=archived, sort=sort, attention=attention
+    )
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    if not archived:
+        summaries_fresh(page.object_list)
     return render(
         request,
         "training/dashboard.html",
@@ -39,12 +96,48 @@ def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
             "page": page,
             "query": query,
             "archived": archived,
+            "attention": attention,
+            "sort": sort,
+            "columns": _columns(sort),
+            "rows": dashboard_table_body(
+                page.object_list, threshold_pct=coach.asymmetry_threshold_pct
+            ),
+            "threshold_form": ThresholdForm(instance=coach),
             "has_any_client": query
             or archived
+            or attention
             or page.paginator.count
             or Client.objects.for_coach(coach).exists(),
         },
     )
+
+
+@require_POST
+@coach_required
+def dashboard_threshold(request: HttpRequest, coach: Coach) -> HttpResponse:
+    """Change the practice's asymmetry threshold, then show the dashboard again."""
+    form = ThresholdForm(request.POST, instance=Coach.objects.get(pk=coach.pk))
+    if form.is_valid():
+        try:
+            services.coach_threshold_set(
+                coach=coach, percent=form.cleaned_data["asymmetry_threshold_pct"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"Left/right gaps above {coach.asymmetry_threshold_pct}% now need attention.",
+            )
+    else:
+        messages.error(request, "Give the threshold as a whole number from 1 to 100.")
+    back = request.POST.get("next", "")
+    if not (
+        back.startswith(reverse("dashboard"))
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
+        back = reverse("dashboard")
+    return redirect(back)
 
 
 SESSIONS_PER_PAGE = 10
@@ -189,3 +282,45 @@ def client_session_enter(request: HttpRequest, coach: Coach, pk: int) -> HttpRes
         {"client": client, "pick_form": pick, "plan": plan, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+
+def _progress_page(request: HttpRequest, client: Client, *, for_coach: bool) -> HttpResponse:
+    program = request.GET.get("program", "")
+    shown = progress_page(
+        client=client,
+        range_key=request.GET.get("range", selectors.DEFAULT_PROGRESS_RANGE),
+        assignment_id=int(program) if program.isdecimal() and len(program) < 19 else None,
+    )
+    return render(
+        request,
+        "training/progress.html",
+        {
+            "client": client,
+            "progress": shown.progress,
+            "exercises": shown.exercises,
+            "calendar_table": shown.calendar_table,
+            "runs": runs_for(client=client, since=shown.progress.since),
+            "ranges": selectors.PROGRESS_RANGE_LABELS,
+            "for_coach": for_coach,
+            "statuses": list(DayStatus),
+        },
+    )
+
+
+@require_GET
+@coach_required
+def client_progress(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    """A client's progress as their coach sees it."""
+    return _progress_page(
+        request, coach_selectors.client_get_for(coach=coach, pk=pk), for_coach=True
+    )
+
+
+@require_GET
+@client_required
+def my_progress(request: HttpRequest, client: Client) -> HttpResponse:
+    """The client's own progress."""
+    return _progress_page(request, client, for_coach=False)

@@ -112,6 +112,14 @@ REQUESTS = [
         ),
     ),
     Request(
+        "progress",
+        "progress page /clients/<id>/progress/",
+        0.06,
+        lambda p: spread(
+            [f"/clients/{pk}/progress/" for pk in p.data["client_ids"]], p.coach_cookies
+        ),
+    ),
+    Request(
         "client",
         "client page /clients/<id>/",
         0.06,

@@ -1,0 +1,339 @@
+"""The coach's dashboard: each client's figures, sorted by any column, filtered to those who
+need attention, at the same cost for 3 and 300 clients; and the stored summaries behind it,
+kept current by the writes and by the hourly pass."""
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from coach.models import Client, Coach
+from exercises.models import Exercise
+from programs import services as program_services
+from tests.coach.factories import ClientFactory
+from tests.conftest import get_counting_queries
+from tests.programs.factories import assign
+from tests.training.api_support import Trainee, browser, one_sided_hold, routine_of, trainee
+from tests.training.progress_support import sessions_load, words
+from training import services
+from training.models import ClientSummary, SessionLog
+from training.summaries import summaries_refresh_due
+from training.tasks import summaries_refresh_due_task
+
+pytestmark = pytest.mark.django_db
+
+START = date(2027, 3, 1)
+NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)  # day 10 of a routine started on 1 March
+DASHBOARD = "/dashboard/"
+
+
+@dataclass
+class Practice:
+    coach: Coach
+    exercise: Exercise
+    ada: Trainee
+    bo: Trainee
+    cy: Trainee
+    dee: Client
+
+
+def days(first: int, last: int) -> list[date]:
+    return [START + timedelta(days=n - 1) for n in range(first, last + 1)]
+
+
+def log_good_session(person: Trainee, on: date) -> None:
+    prescription = person.prescription_on((on - person.assignment.starts_on).days + 1)
+    services.session_log_enter(
+        by=person.client.user,  # type: ignore[arg-type]
+        client=person.client,
+        assignment=person.assignment,
+        on=on,
+        data={"status": "done"},
+        sets=[
+            {"prescription": prescription.pk, "side": side, "hold_seconds": 10, "form": 4}
+            for side in ("left", "right")
+        ],
+    )
+
+
+@pytest.fixture
+def practice(coach, time_machine) -> Practice:
+    """Ada trains every day, her left side a third behind her right; Bo stopped three days ago;
+    Cy started on the 8th and has met his stage's criteria; Dee has no program yet."""
+    time_machine.move_to(NOW, tick=False)
+    exercise = one_sided_hold(coach)
+    ada = trainee(coach, starts_on=START, exercise=exercise, name="Ada Lind")
+    sessions_load(ada.assignment, days(1, 9), left=20, right=30)
+    bo = trainee(coach, starts_on=START, exercise=exercise, name="Bo Berg")
+    sessions_load(bo.assignment, days(1, 6))
+    cy = trainee(coach, starts_on=date(2027, 3, 8), exercise=exercise, name="Cy Dahl")
+    for on in (date(2027, 3, 8), date(2027, 3, 9), NOW.date()):
+        log_good_session(cy, on)
+    dee = ClientFactory.create(coach=coach, name="Dee Moss")
+    return Practice(coach=coach, exercise=exercise, ada=ada, bo=bo, cy=cy, dee=dee)
+
+
+def table_rows(response) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(name, the row as it reads) of each client shown, in order."""
+    assert response.status_code == 200
+    body = response.content.decode().split("<tbody>", 1)[-1].split("</tbody>", 1)[0]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", row))).strip()
+        name = re.search(r'<a href="/clients/\d+/">([^<]+)</a>', row)
+        assert name is not None
+        rows.append((html.unescape(name.group(1)), text))
+    return rows
+
+
+def rows_of(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Each client's row as it reads, by name, in the order shown."""
+    return dict(table_rows(response))
+
+
+def names(response) -> list[str]:  # type: ignore[no-untyped-def]
+    return [name for name, _ in table_rows(response)]
+
+
+# --- what each row says ------------------------------------------------------------------------
+
+
+def test_each_row_shows_today_adherence_missed_asymmetry_readiness_and_last_log(
+    practice, coach_client
+):
+    rows = rows_of(coach_client.get(DASHBOARD))
+
+    assert rows["Ada Lind"].startswith("Ada Lind UTC")
+    assert (
+        "Not yet 100% 100% 0 33% Wall single-leg hold Above 15% No 9 Mar 2027" in rows["Ada Lind"]
+    )
+    # Bo: of the last 7 days (4-10 March) 6 were due and 3 done; 7, 8 and 9 March missed
+    assert "Not yet 50% 67% 3 sessions" in rows["Bo Berg"]
+    assert "6 Mar 2027" in rows["Bo Berg"]
+    assert "Done 100% 100% 0 0% Wall single-leg hold Ready 10 Mar 2027" in rows["Cy Dahl"]
+    assert "No program Assign a program — — 0 — No Never" in rows["Dee Moss"]
+
+
+def test_the_clients_progress_is_one_click_away(practice, coach_client):
+    page = coach_client.get(DASHBOARD).content.decode()
+
+    assert f'href="{reverse("client-progress", args=[practice.ada.client.pk])}"' in page
+
+
+# --- sorting -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [
+        ("name", ["Ada Lind", "Bo Berg", "Cy Dahl", "Dee Moss"]),
+        ("-name", ["Dee Moss", "Cy Dahl", "Bo Berg", "Ada Lind"]),
+        # largest first; equal ones by name; no figure last
+        ("-asymmetry", ["Ada Lind", "Bo Berg", "Cy Dahl", "Dee Moss"]),
+        ("asymmetry", ["Bo Berg", "Cy Dahl", "Ada Lind", "Dee Moss"]),
+        ("-missed", ["Bo Berg", "Ada Lind", "Cy Dahl", "Dee Moss"]),
+        ("adherence_7", ["Bo Berg", "Ada Lind", "Cy Dahl", "Dee Moss"]),
+        ("-ready", ["Cy Dahl", "Ada Lind", "Bo Berg", "Dee Moss"]),
+        ("today", ["Ada Lind", "Bo Berg", "Cy Dahl", "Dee Moss"]),
+        ("-last_logged", ["Cy Dahl", "Ada Lind", "Bo Berg", "Dee Moss"]),
+        ("nonsense", ["Ada Lind", "Bo Berg", "Cy Dahl", "Dee Moss"]),
+    ],
+)
+def test_the_dashboard_sorts_by_any_column(practice, coach_client, sort, order):
+    assert names(coach_client.get(DASHBOARD, {"sort": sort})) == order
+
+
+def test_the_sorted_column_says_so_and_its_link_turns_the_order_around(practice, coach_client):
+    page = coach_client.get(DASHBOARD, {"sort": "-asymmetry", "q": "a"}).content.decode()
+
+    header = re.search(r'<th scope="col" aria-sort="descending">(.*?)</th>', page, re.S)
+    assert header is not None
+    assert "Largest asymmetry" in header.group(1)
+    assert "?sort=asymmetry&amp;q=a" in header.group(
+        1
+    ) or "?q=a&amp;sort=asymmetry" in header.group(1)
+    assert page.count('aria-sort="none"') == 7
+    # another column's first click puts who needs attention first
+    assert re.search(r'href="\?[^"]*sort=-missed', page)
+    assert "sorted by largest asymmetry, descending" in page
+
+
+def test_sorting_keeps_across_pages(practice, coach_client):
+    ClientFactory.create_batch(30, coach=practice.coach)
+
+    first = coach_client.get(DASHBOARD, {"sort": "-asymmetry"})
+
+    assert names(first)[0] == "Ada Lind"
+    assert "sort=-asymmetry&amp;page=2" in first.content.decode()
+
+
+# --- needs attention ---------------------------------------------------------------------------
+
+
+def test_needs_attention_lists_missed_sessions_wide_gaps_and_readiness(practice, coach_client):
+    response = coach_client.get(DASHBOARD, {"attention": "1"})
+
+    assert names(response) == ["Ada Lind", "Bo Berg", "Cy Dahl"]
+    assert "above 15%" in words(response)
+
+
+def test_the_coach_raises_the_threshold_and_the_gap_no_longer_needs_attention(
+    practice, coach_client
+):
+    response = coach_client.post(
+        reverse("dashboard-threshold"),
+        {"asymmetry_threshold_pct": "40", "next": "/dashboard/?attention=1"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/?attention=1"
+    practice.coach.refresh_from_db()
+    assert practice.coach.asymmetry_threshold_pct == 40
+    shown = coach_client.get(response["Location"])
+    assert names(shown) == ["Bo Berg", "Cy Dahl"]
+    assert "Left/right gaps above 40% now need attention." in words(shown)
+    assert "Above 40%" not in rows_of(coach_client.get(DASHBOARD))["Ada Lind"]
+
+
+@pytest.mark.parametrize("bad", ["0", "101", "x", ""])
+def test_a_threshold_out_of_range_is_refused_with_a_message(practice, coach_client, bad):
+    response = coach_client.post(
+        reverse("dashboard-threshold"), {"asymmetry_threshold_pct": bad}, follow=True
+    )
+
+    assert "Give the threshold as a whole number from 1 to 100." in words(response)
+    practice.coach.refresh_from_db()
+    assert practice.coach.asymmetry_threshold_pct == 15
+
+
+def test_the_threshold_form_goes_back_only_to_the_dashboard(practice, coach_client):
+    for elsewhere in ("https://example.org/", "/exercises/", "//evil.example/dashboard/"):
+        response = coach_client.post(
+            reverse("dashboard-threshold"), {"asymmetry_threshold_pct": "20", "next": elsewhere}
+        )
+        assert response["Location"] == DASHBOARD
+
+
+def test_no_client_needing_attention_says_so(coach, coach_client):
+    ClientFactory.create(coach=coach, name="Eve Calm")
+
+    page = words(coach_client.get(DASHBOARD, {"attention": "1"}))
+
+    assert "No client needs attention now" in page
+    assert "Show every client" in page
+
+
+def test_a_client_cannot_change_the_threshold(practice):
+    response = practice.ada.http.post(
+        reverse("dashboard-threshold"), {"asymmetry_threshold_pct": 50}
+    )
+
+    assert response.status_code == 404
+
+
+# --- kept current ------------------------------------------------------------------------------
+
+
+def summary(person: Client) -> ClientSummary:
+    return ClientSummary.objects.get(client=person)
+
+
+def test_each_write_keeps_the_summary_current(practice):
+    # a session logged today: done today, logged today
+    log_good_session(practice.ada, NOW.date())
+    assert (
+        summary(practice.ada.client).today_status,
+        summary(practice.ada.client).last_logged_on,
+    ) == (
+        "done",
+        NOW.date(),
+    )
+    # the session deleted: not yet again
+    session = SessionLog.objects.get(client=practice.ada.client, on=NOW.date())
+    services.session_log_delete(session=session)
+    assert summary(practice.ada.client).today_status == "not_yet"
+    # the coach moves Cy up: no longer ready
+    services.client_stage_step(
+        by=practice.coach.user, client=practice.cy.client, exercise=practice.exercise, up=True
+    )
+    assert summary(practice.cy.client).ready_count == 0
+
+
+def test_the_hourly_pass_counts_missed_days_as_each_clients_day_turns(practice, time_machine):
+    # given: every summary is current (Dee's made now: no write has made it yet)
+    assert summaries_refresh_due(now=NOW) == 1
+    assert summaries_refresh_due(now=NOW) == 0
+    assert summary(practice.bo.client).missed_in_a_row == 3
+
+    # when: the next day in UTC, with a client on Kiritimati whose day turned ten hours earlier
+    far_east = trainee(
+        practice.coach, starts_on=START, exercise=practice.exercise, time_zone="Pacific/Kiritimati"
+    )
+    sessions_load(far_east.assignment, days(1, 10))
+    time_machine.move_to(NOW + timedelta(hours=13), tick=False)
+    refreshed = summaries_refresh_due_task.delay().get()
+
+    # then
+    assert refreshed == 4  # Ada, Bo, Cy and Dee; the far-east client's day is still the 11th
+    assert summary(practice.bo.client).missed_in_a_row == 4
+    assert summary(practice.ada.client).missed_in_a_row == 1
+    assert summary(practice.bo.client).on == date(2027, 3, 11)
+    assert summaries_refresh_due() == 0  # once a day
+
+
+def test_a_program_given_since_the_last_write_shows_on_the_next_view(
+    practice, coach_client, time_machine
+):
+    assert "No program" in rows_of(coach_client.get(DASHBOARD))["Dee Moss"]
+
+    time_machine.move_to(NOW + timedelta(minutes=5), tick=False)
+    template = routine_of(practice.coach, practice.exercise, length_days=7)
+    program_services.assignment_create_bulk(
+        coach=practice.coach, template=template, clients=[practice.dee], starts_on=NOW.date()
+    )
+
+    assert "Not yet" in rows_of(coach_client.get(DASHBOARD))["Dee Moss"]
+
+
+# --- cost --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"sort": "-asymmetry"}, {"attention": "1", "sort": "today"}]
+)
+def test_the_dashboard_costs_the_same_for_3_and_300_clients_and_1_and_300_sessions(
+    coach, time_machine, params
+):
+    # given: three clients, one with a single session logged
+    time_machine.move_to(datetime(2027, 12, 31, 12, 0, tzinfo=UTC), tick=False)
+    coach_client = browser(coach.user)
+    exercise = one_sided_hold(coach)
+    template = routine_of(coach, exercise, length_days=310)
+    first = ClientFactory.create_batch(3, coach=coach)[0]
+    (assignment,) = assign(coach, template, starts_on=date(2027, 2, 1), clients=[first])
+    sessions_load(assignment, [date(2027, 2, 1)], left=20, right=30)
+    coach_client.get(DASHBOARD)  # makes the summaries the other rows lack
+    _, few = get_counting_queries(coach_client, DASHBOARD, params)
+
+    # when: 299 more sessions and 297 more clients, each with a program
+    sessions_load(assignment, [date(2027, 2, 2) + timedelta(days=n) for n in range(299)])
+    more = ClientFactory.create_batch(297, coach=coach)
+    assign(coach, template, starts_on=date(2027, 12, 31), clients=more)
+    coach_client.get(DASHBOARD, params)
+    response, many = get_counting_queries(coach_client, DASHBOARD, params)
+
+    # then
+    assert many == few
+    assert len(names(response)) == (1 if params.get("attention") else 25)
+
+
+def test_names_on_the_dashboard_are_shown_as_written_never_run(coach, coach_client):
+    ClientFactory.create(coach=coach, name='<img src=x onerror="alert(1)">Eve')
+
+    page = coach_client.get(DASHBOARD).content.decode()
+
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Eve" in page
+    assert "<img src=x" not in page

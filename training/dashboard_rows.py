@@ -1,0 +1,135 @@
+"""The dashboard's rows, drawn here rather than in a template loop: the page is the coach's
+most read, and its rows are most of its cost (a page of 25 rows should cost what one of 3 does).
+Every text that comes from a person (names) is escaped; the rest are figures and labels."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from coach.models import Client
+from training.models import ClientSummary
+
+TODAY_LABELS = dict(ClientSummary.Today.choices)
+# An id no row has, to be replaced by each row's own in its links.
+PLACEHOLDER_ID = 2**62 + 12345
+
+
+def percent_text(share: Decimal | None) -> str:
+    return "" if share is None else f"{round(share * 100)}%"
+
+
+def day_text(on: date | None) -> str:
+    return "" if on is None else f"{on.day} {on:%b %Y}"
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    client: Client
+    detail_url: str
+    progress_url: str
+    has_summary: bool
+    today: str  # ClientSummary.Today value, "" without a summary
+    today_label: str
+    adherence_7: str  # "83%", or "" when no session was due
+    adherence_30: str
+    missed: int | None
+    asymmetry: str
+    asymmetry_exercise: str
+    asymmetry_flagged: bool
+    ready_count: int
+    last_logged: str
+
+    @property
+    def missed_flagged(self) -> bool:
+        return self.missed is not None and self.missed >= 2
+
+    def html(self, *, threshold_pct: int, programs_url: str) -> SafeString:
+        """The row's `<tr>`, in the order of views.DASHBOARD_COLUMNS."""
+        client = self.client
+        login = "" if client.user_id else " · no login yet"
+        if not self.has_summary:
+            today = '<span class="muted">—</span>'
+        else:
+            today = f'<span class="badge today-{self.today}">{self.today_label}</span>'
+            if self.today == ClientSummary.Today.NONE and not client.is_archived:
+                today += f' <a class="small" href="{programs_url}">Assign a program</a>'
+        if self.missed_flagged:
+            missed = f'<strong class="attention">{self.missed} sessions</strong>'
+        else:
+            missed = "—" if self.missed is None else str(self.missed)
+        asymmetry = "—"
+        if self.asymmetry:
+            flagged = ' class="attention"' if self.asymmetry_flagged else ""
+            asymmetry = (
+                f"<span{flagged}>{self.asymmetry}</span> "
+                f'<span class="small">{escape(self.asymmetry_exercise)}</span>'
+            )
+            if self.asymmetry_flagged:
+                asymmetry += f' <span class="badge badge-flag">Above {threshold_pct}%</span>'
+        ready = "No"
+        if self.ready_count:
+            more = f" on {self.ready_count} exercises" if self.ready_count > 1 else ""
+            ready = f'<a class="badge badge-ready" href="{self.detail_url}#stages">Ready{more}</a>'
+        return mark_safe(  # noqa: S308 - the names are escaped, the rest is ours
+            f'<tr><td><a href="{self.detail_url}">{escape(client.name)}</a><br>'
+            f'<span class="muted small">{escape(client.get_time_zone_display())}{login}</span>'
+            f'</td><td data-label="Today">{today}</td>'
+            f'<td data-label="7 days">{self.adherence_7 or "—"}</td>'
+            f'<td data-label="30 days">{self.adherence_30 or "—"}</td>'
+            f'<td data-label="Missed in a row">{missed}</td>'
+            f'<td data-label="Largest asymmetry">{asymmetry}</td>'
+            f'<td data-label="Ready to advance">{ready}</td>'
+            f'<td data-label="Last logged">{self.last_logged or "Never"}<br>'
+            f'<a class="small" href="{self.progress_url}">Progress</a></td></tr>'
+        )
+
+
+def dashboard_rows(clients: Iterable[Client], *, threshold_pct: int) -> list[DashboardRow]:
+    """A row per client (read with its summary and the summary's exercise), against the
+    practice's asymmetry threshold (in %)."""
+    threshold = Decimal(threshold_pct) / 100
+    # One reverse() per page, not two per row: the rows' links differ by their id alone.
+    detail_of, progress_of = (
+        reverse(name, args=[PLACEHOLDER_ID]) for name in ("client-detail", "client-progress")
+    )
+    rows = []
+    for client in clients:
+        summary: ClientSummary | None = getattr(client, "summary", None)
+        detail = detail_of.replace(str(PLACEHOLDER_ID), str(client.pk))
+        asymmetry = summary.asymmetry if summary else None
+        exercise = summary.asymmetry_exercise if summary else None
+        rows.append(
+            DashboardRow(
+                client=client,
+                detail_url=detail,
+                progress_url=progress_of.replace(str(PLACEHOLDER_ID), str(client.pk)),
+                has_summary=summary is not None,
+                today=summary.today_status if summary else "",
+                today_label=TODAY_LABELS.get(summary.today_status, "") if summary else "",
+                adherence_7=percent_text(summary.adherence_7) if summary else "",
+                adherence_30=percent_text(summary.adherence_30) if summary else "",
+                missed=summary.missed_in_a_row if summary else None,
+                asymmetry=percent_text(asymmetry),
+                asymmetry_exercise=exercise.name if exercise else "",
+                asymmetry_flagged=asymmetry is not None and asymmetry > threshold,
+                ready_count=summary.ready_count if summary else 0,
+                last_logged=day_text(summary.last_logged_on) if summary else "",
+            )
+        )
+    return rows
+
+
+def dashboard_table_body(clients: Iterable[Client], *, threshold_pct: int) -> SafeString:
+    """The `<tr>` of each client, for the dashboard's table."""
+    programs_url = reverse("program-list")
+    return mark_safe(  # noqa: S308 - each row is made safe by DashboardRow.html
+        "".join(
+            row.html(threshold_pct=threshold_pct, programs_url=programs_url)
+            for row in dashboard_rows(clients, threshold_pct=threshold_pct)
+        )
+    )
