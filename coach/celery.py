@@ -22,4 +22,12 @@ app.conf.beat_schedule = {
         "task": "coach.tasks.sessions_clear_expired_task",
         "schedule": crontab(hour=3, minute=17),
     },
+    "refresh-dashboard-summaries": {
+        "task": "training.tasks.summaries_refresh_due_task",
+        "schedule": crontab(minute=2),
+    },
+    "requeue-lost-webhook-deliveries": {
+        "task": "coach.tasks.webhook_deliveries_requeue_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -1,10 +1,14 @@
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import URLValidator
+from django.utils import timezone
 
-from coach.models import MAX_ID, Client, User
+from coach.models import MAX_ID, Client, PersonalAccessToken, User
+from coach.webhooks import EVENTS
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -94,7 +98,11 @@ class ClientForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"sex": "Sex (optional)", "time_zone": "Time zone"}
-        help_texts = {"reminder_time": "Daily reminder, in the client's own time zone."}
+        help_texts = {
+            "email": "Where invites and reminders go. A client with a login logs in with an "
+            "address of their own, which only they can change.",
+            "reminder_time": "Daily reminder, in the client's own time zone.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,3 +112,73 @@ class ClientForm(forms.ModelForm):
     def validate_unique(self) -> None:
         # Uniqueness per coach is checked by the service, which knows the coach.
         pass
+
+
+class LoginEmailForm(forms.Form):
+    """A new address to log in with, confirmed with the current password."""
+
+    email = forms.EmailField(
+        label="New login e-mail",
+        max_length=User._meta.get_field("email").max_length,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="We send a link to this address; the change is made when you open it.",
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("This is not your password.")
+        return password
+
+
+class TokenForm(forms.Form):
+    EXPIRY_CHOICES = [
+        ("30", "In 30 days"),
+        ("90", "In 90 days"),
+        ("365", "In a year"),
+        ("", "Never"),
+    ]
+
+    name = forms.CharField(
+        max_length=100, help_text="What the token is for, e.g. “watch app” or “spreadsheet”."
+    )
+    scope = forms.ChoiceField(
+        label="Access",
+        choices=PersonalAccessToken.Scope.choices,
+        initial=PersonalAccessToken.Scope.READ,
+        widget=forms.RadioSelect,
+    )
+    expires = forms.ChoiceField(
+        label="Expires", choices=EXPIRY_CHOICES, initial="90", required=False
+    )
+
+    def expires_at(self) -> datetime | None:
+        days = self.cleaned_data.get("expires")
+        return timezone.now() + timedelta(days=int(days)) if days else None
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(
+        label="URL",
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where the events are sent, as JSON in a POST.",
+    )
+    events = forms.MultipleChoiceField(
+        choices=list(EVENTS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one event."},
+    )
+    active = forms.BooleanField(
+        label="Send events", required=False, initial=True, help_text="Untick to pause sending."
+    )

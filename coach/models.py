@@ -1,9 +1,11 @@
+import uuid
 import zoneinfo
 from datetime import date, datetime, time
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -77,6 +79,12 @@ class Coach(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="coach")
     practice_name = models.CharField(max_length=150, blank=True)
+    asymmetry_threshold_pct = models.PositiveSmallIntegerField(
+        "asymmetry threshold (%)",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A left/right gap above this needs attention on the dashboard.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -194,3 +202,152 @@ class Invite(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+# --- the API's front door: sign-up requests, access tokens, calendar feeds, webhooks ----------
+
+
+class SignUpRequest(models.Model):
+    """A coach's sign-up waiting for its e-mail address to be confirmed. The account is made
+    only from the link sent to that address, so the sign-up form never says whether an address
+    already has an account."""
+
+    email = models.EmailField("e-mail address")
+    name = models.CharField(max_length=150)
+    practice_name = models.CharField(max_length=150, blank=True)
+    password = models.CharField(max_length=128, help_text="Hashed, as a user's password is.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Sign-up of {self.email}"
+
+
+class PersonalAccessTokenQuerySet(models.QuerySet["PersonalAccessToken"]):
+    def usable(self, now: datetime | None = None) -> "PersonalAccessTokenQuerySet":
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now),
+            revoked_at__isnull=True,
+        )
+
+
+class PersonalAccessToken(models.Model):
+    """A named key for another tool to use the API as its owner. The secret is shown once and
+    stored as a hash; `prefix` finds the row without it."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PersonalAccessTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="token_user_newest")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.is_revoked and not self.is_expired
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
+
+
+class CalendarFeed(models.Model):
+    """A client's secret calendar address: `key` finds the row, `secret` proves the link."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="calendar_feed")
+    key = models.CharField(max_length=24, unique=True)
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.client}"
+
+
+class WebhookEndpoint(models.Model):
+    """An address of the coach's other tool that is sent the events it chose, signed."""
+
+    coach = models.ForeignKey(Coach, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField("URL", max_length=500)
+    events = models.JSONField(default=list)
+    secret = models.CharField(max_length=64)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: what was sent, and how each attempt went."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    event = models.CharField(max_length=40)
+    # What the event is about ("set_log:12"): an event is recorded once per endpoint and key.
+    key = models.CharField(max_length=64, blank=True)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_response = models.TextField(blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    next_attempt = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event", "key"],
+                condition=~models.Q(key=""),
+                name="webhook_delivery_once_per_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["endpoint", "-created_at"], name="delivery_endpoint_newest"),
+            models.Index(
+                fields=["next_attempt"],
+                condition=models.Q(status="pending"),
+                name="delivery_pending_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.endpoint}"

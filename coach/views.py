@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from coach import selectors, services
 from coach.errors import DomainError, add_to_form
@@ -21,25 +21,58 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
+SIGN_UP_EMAIL = "sign_up_email"
+
+
 def signup(request: HttpRequest) -> HttpResponse:
+    """Ask for a practice. Whatever the address, the answer is "check your e-mail": the link
+    that finishes the sign-up goes to the address's owner (see services.coach_sign_up)."""
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            coach = services.coach_sign_up(
+            sign_up = services.coach_sign_up(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 name=form.cleaned_data["name"],
                 practice_name=form.cleaned_data["practice_name"],
+                base_url=request.build_absolute_uri("/"),
             )
         except DomainError as error:
             add_to_form(form, error)
         else:
-            login(request, coach.user, backend="coach.auth.Backend")
-            messages.success(request, "Welcome! Your practice is ready. Add your first client.")
-            return redirect("dashboard")
+            request.session[SIGN_UP_EMAIL] = sign_up.email
+            return redirect("signup-sent")
     return render(request, "registration/signup.html", {"form": form})
+
+
+@require_safe
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    email = request.session.get(SIGN_UP_EMAIL, "")
+    return render(request, "registration/signup_sent.html", {"email": email})
+
+
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the sign-up e-mail: a button that creates the practice (a page, not the
+    link itself, so that a mail scanner opening links creates nothing)."""
+    try:
+        sign_up = services.sign_up_from_token(token)
+        if request.method == "POST":
+            coach = services.sign_up_confirm(token=token)
+    except DomainError as error:
+        status = 404 if error.code == "not_found" else 410
+        return render(
+            request,
+            "registration/link_invalid.html",
+            {"title": "This sign-up link cannot be used", "message": error.message},
+            status=status,
+        )
+    if request.method == "POST":
+        login(request, coach.user, backend="coach.auth.Backend")
+        messages.success(request, "Welcome! Your practice is ready. Add your first client.")
+        return redirect("dashboard")
+    return render(request, "registration/signup_confirm.html", {"sign_up": sign_up})
 
 
 @coach_required

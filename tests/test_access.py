@@ -162,11 +162,16 @@ ENTITY_OF_ROUTE = {
     "api-assignment-": "assignment",
     "api-log-": "log",
     "api-set-log-": "log",
+    "api-run-": "run",
+    "token-": "token",
+    "webhook-": "webhook",
 }
 # Clients' pages and endpoints are walked by tests/test_url_access.py
 # (test_a_coach_sees_nothing_of_another_coachs_clients); logs, by another client and another
-# practice's coach, by tests/training/test_api_logs.py (test_no_one_else_reads_or_writes_...).
-WALKED_HERE = set(ENTITY_OF_ROUTE.values()) - {"client", "log"}
+# practice's coach, by tests/training/test_api_logs.py (test_no_one_else_reads_or_writes_...);
+# runs by tests/training/test_running.py, tokens by tests/coach/test_tokens.py and webhooks by
+# tests/coach/test_webhooks.py, each as another user of the same kind.
+WALKED_HERE = set(ENTITY_OF_ROUTE.values()) - {"client", "log", "run", "token", "webhook"}
 ASSIGNMENT_ACTIONS = ("customise", "pause", "resume", "cancel")
 
 
@@ -417,3 +422,26 @@ def test_a_service_error_on_an_input_the_form_lacks_is_shown_not_a_500(client, d
 
     assert response.status_code == 200
     assertContains(response, "Choose a longer password.")
+
+
+# --- a client's progress -----------------------------------------------------------------------
+
+
+def test_a_clients_progress_opens_for_their_coach_and_themself_alone(client, ours, theirs):
+    # given: another client of our practice, with a login
+    neighbour = ClientFactory.create(coach=ours.coach, with_login=True)
+    page = reverse("client-progress", args=[ours.client.pk])
+    endpoint = reverse("api-client-progress", args=[ours.client.pk])
+
+    def statuses(user: Any) -> tuple[int, int]:
+        client.force_login(user)
+        return client.get(page).status_code, client.get(endpoint).status_code
+
+    # then
+    assert statuses(ours.coach.user) == (200, 200)
+    assert statuses(theirs.coach.user) == (404, 404)
+    assert statuses(neighbour.user) == (404, 404)
+    client.force_login(neighbour.user)
+    own = client.get(reverse("api-client-progress", args=[neighbour.pk]))
+    assert own.status_code == 200
+    assert own.json()["client"] == neighbour.pk

@@ -8,7 +8,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
 
-from coach.models import Coach, User
+from coach.models import User
 from tests.coach.factories import PASSWORD, CoachFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,41 +37,6 @@ def log_in(client, email: str, password: str):
 
 
 # --- sign-up -------------------------------------------------------------------------------------
-
-
-def test_sign_up_creates_login_and_practice_and_lands_on_dashboard(client):
-    response = client.post(reverse("signup"), sign_up_data(), follow=True)
-
-    assert response.redirect_chain[-1][0] == reverse("dashboard")
-    assert response.status_code == 200
-    assert b"Welcome! Your practice is ready." in response.content
-    assert b"No clients yet" in response.content
-
-    user = User.objects.get(email="dana@example.org")
-    assert user.name == "Dana Stone"
-    assert user.check_password("hip-hinge-velvet-77")
-    assert Coach.objects.get(user=user).practice_name == "Stone Strength"
-    assert logged_in_user_id(client) == str(user.pk)
-
-
-def test_sign_up_stores_email_in_lower_case(client):
-    client.post(reverse("signup"), sign_up_data(email="Dana@Example.ORG"))
-
-    assert User.objects.filter(email="dana@example.org").exists()
-
-
-def test_sign_up_with_a_taken_email_in_another_case_shows_the_form_and_creates_nothing(client):
-    CoachFactory.create(user__email="dana@example.org")
-    users, coaches = User.objects.count(), Coach.objects.count()
-
-    response = client.post(reverse("signup"), sign_up_data(email="DANA@example.org"))
-
-    assert response.status_code == 200
-    assert b"An account with this e-mail address already exists." in response.content
-    assert b"Create your practice" in response.content
-    assert User.objects.count() == users
-    assert Coach.objects.count() == coaches
-    assert logged_in_user_id(client) is None
 
 
 @pytest.mark.parametrize(
