@@ -4,6 +4,7 @@ import json
 from datetime import date
 from typing import Any, cast
 
+import django_filters
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
@@ -15,18 +16,23 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from coach.api import CoachScopedMixin, id_field
+from coach.api import CoachScopedMixin, RowsListMixin, id_field
+from coach.api_rows import RowsSerializerMixin
 from coach.common import programs_version
 from coach.models import Client
 from programs import selectors, services
 from programs.models import Assignment, Block, Day, Prescription, Program
-from programs.rules import program_warnings
+from programs.services.generator import PLAN_ARGUMENTS, routine_plan
 
 
 class WarningSerializer(serializers.Serializer):
     rule = serializers.CharField()
     day = serializers.IntegerField()
     message = serializers.CharField()
+    start_days = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        help_text="The start weekdays (0 = Monday) from which the program breaks the rule.",
+    )
 
 
 class PrescriptionSerializer(serializers.ModelSerializer):
@@ -110,19 +116,66 @@ class ProgramSerializer(ProgramListSerializer):
 
     @extend_schema_field(WarningSerializer(many=True))
     def get_warnings(self, program: Program) -> list[dict[str, Any]]:
-        return [w.__dict__ for w in program_warnings(program)]
+        return [w.__dict__ for w in selectors.program_rule_warnings(program=program)]
+
+
+class GenerateItemSerializer(PrescriptionSerializer):
+    """One exercise of the day to repeat: a prescription with, optionally, its own progression."""
+
+    step = serializers.ChoiceField(
+        choices=services.STEP_KINDS,
+        required=False,
+        help_text="How this exercise progresses: more hold seconds, more reps per side, the "
+        "next stages of its ladder (never past the last), or none. Without it the exercise "
+        "follows the routine's `step`.",
+    )
+    step_amount = serializers.IntegerField(
+        min_value=0,
+        max_value=600,
+        required=False,
+        help_text="Seconds, reps or stages added at each step (the routine's `step_amount` "
+        "for an exercise without its own `step`).",
+    )
+    every_days = serializers.IntegerField(
+        min_value=1,
+        max_value=366,
+        required=False,
+        help_text="Days between steps (the routine's `every_days` where not given).",
+    )
+
+    class Meta(PrescriptionSerializer.Meta):
+        fields = [*PrescriptionSerializer.Meta.fields, "step", "step_amount", "every_days"]
 
 
 class GenerateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=150)
     length_days = serializers.IntegerField(min_value=1, max_value=366, default=30)
-    items = PrescriptionSerializer(many=True)
-    step = serializers.ChoiceField(choices=services.STEP_KINDS, default="none")
+    items = GenerateItemSerializer(many=True)
+    step = serializers.ChoiceField(
+        choices=services.STEP_KINDS,
+        default="none",
+        help_text="The progression of the exercises that give none of their own.",
+    )
     step_amount = serializers.IntegerField(min_value=0, max_value=600, default=0)
     every_days = serializers.IntegerField(min_value=1, max_value=366, default=7)
     intensity = serializers.ChoiceField(choices=Day.Intensity.choices, default=Day.Intensity.LOW)
     goal = serializers.CharField(max_length=200, required=False, default="")
     description = serializers.CharField(required=False, default="", allow_blank=True)
+    preview = serializers.BooleanField(
+        default=False,
+        help_text="Answer with every day of the routine (200) without creating it; the same "
+        "input without `preview` creates exactly those days (201).",
+    )
+
+
+class GeneratePreviewDaySerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    prescriptions = PrescriptionSerializer(many=True)
+
+
+class GeneratePreviewSerializer(serializers.Serializer):
+    length_days = serializers.IntegerField()
+    days = GeneratePreviewDaySerializer(many=True)
 
 
 class AssignSerializer(serializers.Serializer):
@@ -238,7 +291,8 @@ class ProgramViewSet(
     @extend_schema(responses=WarningSerializer(many=True))
     @action(detail=True, methods=["get"])
     def warnings(self, request: Request, pk: str | None = None) -> Response:
-        return Response([w.__dict__ for w in program_warnings(self.get_object())])
+        warnings = selectors.program_rule_warnings(program=self.get_object())
+        return Response([w.__dict__ for w in warnings])
 
     @extend_schema(request=None, responses=ProgramSerializer)
     @action(detail=True, methods=["post"])
@@ -292,13 +346,27 @@ class ProgramViewSet(
         services.week_copy(coach=self.coach, program=program, **weeks.validated_data)
         return self._detail(program)
 
-    @extend_schema(request=GenerateSerializer, responses={201: ProgramSerializer})
+    @extend_schema(
+        request=GenerateSerializer,
+        responses={201: ProgramSerializer, 200: GeneratePreviewSerializer},
+    )
     @action(detail=False, methods=["post"])
     def generate(self, request: Request) -> Response:
         serializer = GenerateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data["items"] = [_item_data(item) for item in data["items"]]
+        if data.pop("preview"):
+            plan = routine_plan(
+                coach=self.coach, **{k: v for k, v in data.items() if k in PLAN_ARGUMENTS}
+            )
+            days = [
+                {"number": number, "prescriptions": prescriptions}
+                for number, prescriptions in enumerate(plan.days, start=1)
+            ]
+            return Response(
+                GeneratePreviewSerializer({"length_days": plan.length_days, "days": days}).data
+            )
         program = services.routine_generate(coach=self.coach, **data)
         return self._detail(program, status.HTTP_201_CREATED)
 
@@ -492,7 +560,7 @@ class BlockViewSet(
         services.block_delete(coach=self.coach, block=instance)
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(RowsSerializerMixin, serializers.ModelSerializer):
     client_name = serializers.CharField(source="client.name", read_only=True)
     program_name = serializers.CharField(source="program.name", read_only=True)
     first_day = serializers.DateField(read_only=True)
@@ -525,20 +593,33 @@ class DateSerializer(serializers.Serializer):
     on = serializers.DateField(required=False)
 
 
-class AssignmentViewSet(
-    CoachScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class AssignmentFilter(django_filters.FilterSet):
+    """The filters of the assignments' list, built once rather than on every request."""
+
+    class Meta:
+        model = Assignment
+        fields = ["status", "client"]
+
+
+class AssignmentViewSet(RowsListMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Programs given to clients. Create them with POST /programs/{id}/assign/."""
 
     serializer_class = AssignmentSerializer
     queryset = Assignment.objects.none()
-    filterset_fields = ["status", "client"]
+    filterset_class = AssignmentFilter
+    list_cache = "assignments"
 
     def coach_queryset(self) -> QuerySet[Assignment]:
         return selectors.assignment_list(coach=self.coach)
 
     def get_object(self) -> Assignment:
         return selectors.assignment_get_for(coach=self.coach, pk=self.kwargs["pk"])
+
+    def list_values(self, queryset: QuerySet[Assignment], fields: list[str]) -> QuerySet[Any]:
+        return selectors.assignment_values(queryset, fields=fields)
+
+    def list_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return selectors.assignment_dates(rows)
 
     def _on(self, request: Request, assignment: Assignment) -> date:
         serializer = DateSerializer(data=request.data)

@@ -1,5 +1,5 @@
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -8,7 +8,7 @@ from coach.forms import ModelMultipleChoiceField
 from coach.models import Client, Coach
 from exercises.models import Exercise, Stage
 from programs.models import Block, Day, Program, Weekday
-from programs.services import STEP_KINDS
+from programs.services import ROUTINE_MAX_ITEMS
 
 
 class ProgramForm(forms.Form):
@@ -54,29 +54,21 @@ class GenerateForm(forms.Form):
     name = forms.CharField(max_length=150, initial="30-day routine")
     length_days = forms.IntegerField(label="Days", min_value=1, max_value=366, initial=30)
     intensity = forms.ChoiceField(choices=Day.Intensity.choices, initial=Day.Intensity.LOW)
-    step = forms.ChoiceField(
-        label="Every step, add",
-        choices=[
-            ("hold", "seconds of hold"),
-            ("reps", "reps per side"),
-            ("stage", "stages (up the ladder)"),
-            ("none", "nothing (repeat as is)"),
-        ],
-        initial="hold",
-    )
-    step_amount = forms.IntegerField(label="Amount", min_value=0, max_value=600, initial=15)
-    every_days = forms.IntegerField(
-        label="Step every (days)", min_value=1, max_value=366, initial=7
-    )
     goal = forms.CharField(max_length=200, required=False)
 
-    def clean_step(self) -> str:
-        step = self.cleaned_data["step"]
-        assert step in STEP_KINDS  # noqa: S101 - the choices above are the service's kinds
-        return step
+
+# How each exercise of a generated routine grows, in the words of the form.
+STEP_CHOICES = [
+    ("none", "nothing (repeat as is)"),
+    ("hold", "seconds of hold"),
+    ("reps", "reps per side"),
+    ("stage", "stages (up the ladder)"),
+]
 
 
 class GenerateItemForm(forms.Form):
+    """One exercise of the day to repeat, with its dose and its own progression."""
+
     exercise = forms.ModelChoiceField(queryset=Exercise.objects.none(), required=False)
     stage = forms.IntegerField(
         label="Stage", min_value=1, required=False, help_text="Empty: the client's current stage."
@@ -86,6 +78,23 @@ class GenerateItemForm(forms.Form):
         label="Reps per side", min_value=0, max_value=500, required=False
     )
     hold_seconds = forms.IntegerField(label="Hold (s)", min_value=0, max_value=3600, required=False)
+    step = forms.ChoiceField(
+        label="Every step, add", choices=STEP_CHOICES, initial="none", required=False
+    )
+    step_amount = forms.IntegerField(
+        label="Amount",
+        min_value=0,
+        max_value=600,
+        required=False,
+        help_text="Seconds, reps or stages added at each step.",
+    )
+    every_days = forms.IntegerField(
+        label="Step every (days)", min_value=1, max_value=366, initial=7, required=False
+    )
+
+    PROGRESSION_FIELDS = ("step", "step_amount", "every_days")
+    # The fields of a row, as posted: a row is re-shown from them when rows are added or removed.
+    ROW_FIELDS = ("exercise", "stage", "sets", "reps_per_side", "hold_seconds", *PROGRESSION_FIELDS)
 
     def __init__(self, *args: Any, coach: Coach, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -104,8 +113,49 @@ class GenerateItemForm(forms.Form):
                 data["stage_id"] = stage.pk
         return data
 
+    def dose_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.PROGRESSION_FIELDS]
 
-GenerateItemFormSet = forms.formset_factory(GenerateItemForm, extra=4, max_num=12)
+    def progression_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.PROGRESSION_FIELDS]
+
+    def item(self) -> dict[str, Any] | None:
+        """The row in the generator's words, or None for a row without an exercise."""
+        data = self.cleaned_data
+        if not data.get("exercise"):
+            return None
+        item = {"exercise": data["exercise"].pk, "stage": data.get("stage_id")}
+        for name in self.ROW_FIELDS[2:]:
+            if data.get(name) not in (None, ""):
+                item[name] = data[name]
+        return item
+
+
+class BaseGenerateItemFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": f"A day repeats at most {ROUTINE_MAX_ITEMS} exercises.",
+    }
+
+    def items(self) -> list[dict[str, Any]]:
+        """The rows that name an exercise, in the generator's words (a valid formset only)."""
+        return [item for form in self.forms if (item := form.item()) is not None]
+
+    def error_rows(self) -> list[int]:
+        """Numbers (from 1) of the rows with an error, to point at them above the form."""
+        return [index + 1 for index, errors in enumerate(self.errors) if errors]
+
+
+GenerateItemFormSet = cast(
+    type[BaseGenerateItemFormSet],
+    forms.formset_factory(
+        GenerateItemForm,
+        formset=BaseGenerateItemFormSet,
+        extra=1,
+        max_num=ROUTINE_MAX_ITEMS,
+        absolute_max=ROUTINE_MAX_ITEMS,
+        validate_max=True,
+    ),
+)
 
 
 class BlockForm(forms.ModelForm):

@@ -425,15 +425,15 @@ def test_the_generator_page_re_shows_a_step_past_what_a_day_can_hold(coach_clien
             "name": "Many reps",
             "length_days": 366,
             "intensity": "low",
-            "step": "reps",
-            "step_amount": 600,
-            "every_days": 1,
             "items-TOTAL_FORMS": "1",
             "items-INITIAL_FORMS": "0",
             "items-MIN_NUM_FORMS": "0",
             "items-MAX_NUM_FORMS": "12",
             "items-0-exercise": exercise.pk,
             "items-0-reps_per_side": 500,
+            "items-0-step": "reps",
+            "items-0-step_amount": 600,
+            "items-0-every_days": 1,
         },
     )
 

@@ -176,13 +176,24 @@ def test_retrieve_is_nested_with_warnings(api, coach, library):
     # Empty: from the stage (the builder never copies the stage's dose).
     assert (sldl["sets"], sldl["reps_per_side"]) == (None, None)
     assert [p["order"] for p in first["prescriptions"]] == [1, 2, 3, 4]
+    # Tuesday is a day after Monday, unless the plan starts on a Tuesday (its Monday is then
+    # six days in); from a Wednesday or Thursday, Monday, Tuesday and the next Thursday make
+    # three single-leg sessions within 7 days.
     assert body["warnings"] == [
         {
             "rule": "bilateral_48h",
             "day": 2,
             "message": "Day 2 has high-intensity bilateral work less than 48 h after day 1. "
             "Make one of them lighter or move it.",
-        }
+            "start_days": [0, 2, 3, 4, 5, 6],
+        },
+        {
+            "rule": "unilateral_per_week",
+            "day": 4,
+            "message": "Day 4 is a third unilateral session within 7 days (after days 1 and 2). "
+            "Keep it to one or two a week so each leg recovers.",
+            "start_days": [2, 3],
+        },
     ]
     assert api.get(api_url(PROGRAMS, program.pk, "warnings")).json() == body["warnings"]
 

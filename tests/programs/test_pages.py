@@ -220,10 +220,16 @@ def test_the_generator_creates_a_30_day_routine_and_opens_it(page, coach, librar
             "name": "Thirty days on the wall",
             "length_days": 30,
             "intensity": "low",
-            "step": "hold",
-            "step_amount": 15,
-            "every_days": 7,
-            **_formset({"exercise": hold.pk, "stage": 1, "hold_seconds": 45}),
+            **_formset(
+                {
+                    "exercise": hold.pk,
+                    "stage": 1,
+                    "hold_seconds": 45,
+                    "step": "hold",
+                    "step_amount": 15,
+                    "every_days": 7,
+                }
+            ),
         },
         follow=True,
     )
