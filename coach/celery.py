@@ -14,6 +14,11 @@ app.autodiscover_tasks()
 # Every periodic task, in one place. Beat runs in UTC; per-client local times are computed in
 # the tasks with zoneinfo, never one schedule entry per client.
 app.conf.beat_schedule = {
+    # Finds the clients whose reminder time has come (and the coaches' digests), once a minute.
+    "dispatch-reminders": {
+        "task": "reminders.tasks.reminders_dispatch_task",
+        "schedule": crontab(),
+    },
     "complete-finished-assignments": {
         "task": "programs.tasks.assignments_complete_due_task",
         "schedule": crontab(minute=5),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "exercises",
     "programs",
     "training",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -146,10 +147,22 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 INVITE_MAX_AGE = timedelta(days=int(os.environ.get("INVITE_MAX_AGE_DAYS", "7")))
 
-# Repeated failed logins lock that e-mail address out, from that address, for a while.
+# Repeated failed logins lock that e-mail address out, from that address, for a while; and
+# many failed logins from one address, whatever accounts they try, lock that address out (a
+# higher limit, so that a gym behind one address is not locked out by a few typos).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The first group is the account (from an address), the second the address alone: the order
+# is read by coach.login_limits, which applies AXES_IP_FAILURE_LIMIT to the second.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "30"))
+AXES_HANDLER = "coach.login_limits.LoginLimitsHandler"
+AXES_CLIENT_IP_CALLABLE = "coach.login_limits.client_ip"
+# Behind a reverse proxy, the header it puts the client's address in (e.g. X-Forwarded-For or
+# X-Real-IP), and for X-Forwarded-For how many proxies of ours append to it. Unset, the
+# address is the connection's own: a header anyone can send is never trusted.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "").strip()
+CLIENT_IP_PROXY_COUNT = int(os.environ.get("CLIENT_IP_PROXY_COUNT", "1"))
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -203,7 +216,10 @@ if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 REST_FRAMEWORK = {
+    # A bearer token first: a request without credentials is then told how to send one (401
+    # with WWW-Authenticate). Session requests keep DRF's CSRF check; token requests need none.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "coach.tokens.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -249,6 +265,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 else:
@@ -266,6 +283,23 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Reminders: the address links in e-mails start with, and the sender's limits.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+REMINDERS_CHUNK_SIZE = 200  # reminders per send task: one SMTP connection, one plan lookup
+REMINDERS_SMTP_TIMEOUT = 30  # seconds per exchange with the mail server
+REMINDERS_MAX_RETRIES = 5  # a chunk whose mail server fails transiently is retried this often
+REMINDERS_RETRY_BACKOFF = 2  # seconds before the first retry, doubling, with jitter
+REMINDERS_REQUEUE_AFTER = timedelta(minutes=5)  # pending this long after queuing: queued again
+REMINDERS_SENDING_STALE = timedelta(minutes=10)  # "sending" this long: the sender stopped
+
+# Outgoing webhooks. Receivers on loopback, private, link-local or reserved addresses are
+# refused unless WEBHOOKS_ALLOW_PRIVATE (development and tests).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+WEBHOOKS_TIMEOUT = 10  # seconds to connect, and for each read of the answer
+WEBHOOKS_MAX_ATTEMPTS = 8  # then the delivery is marked failed
+WEBHOOKS_RETRY_BASE = 30  # seconds before the second attempt, doubling, with jitter
+WEBHOOKS_RETRY_MAX = 30 * 60  # no wait longer than this (well under the broker's visibility)
 
 LOGGING = {
     "version": 1,

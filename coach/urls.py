@@ -3,8 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from coach import views
+from coach import account_views, token_views, views, webhook_views
 from coach.forms import LoginForm
+from training.calendar import calendar_feed
 
 account_patterns = [
     path(
@@ -16,6 +17,13 @@ account_patterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup-sent"),
+    path("signup/confirm/<str:token>/", views.signup_confirm, name="signup-confirm"),
+    path("", account_views.account, name="account"),
+    path("email/", account_views.login_email_change, name="login-email-change"),
+    path("email/<str:token>/", account_views.login_email_confirm, name="login-email-confirm"),
+    path("tokens/", token_views.token_list, name="token-list"),
+    path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
@@ -49,7 +57,19 @@ urlpatterns = [
     path("clients/<int:pk>/restore/", views.client_restore, name="client-restore"),
     path("clients/<int:pk>/invite/", views.client_invite, name="client-invite"),
     path("invite/<str:token>/", views.invite_accept, name="invite-accept"),
+    path("clients/<int:pk>/calendar/", account_views.client_calendar, name="client-calendar"),
+    path("me/calendar/", account_views.my_calendar, name="my-calendar"),
+    path("calendar/<str:key>/<str:secret>.ics", calendar_feed, name="calendar-feed"),
+    path("webhooks/", webhook_views.webhook_list, name="webhook-list"),
+    path("webhooks/new/", webhook_views.webhook_create, name="webhook-create"),
+    path("webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook-detail"),
+    path("webhooks/<int:pk>/edit/", webhook_views.webhook_edit, name="webhook-edit"),
+    path("webhooks/<int:pk>/delete/", webhook_views.webhook_delete, name="webhook-delete"),
+    path("webhooks/<int:pk>/test/", webhook_views.webhook_test, name="webhook-test"),
+    path("webhooks/<int:pk>/secret/", webhook_views.webhook_rotate, name="webhook-rotate"),
     path("", include("training.urls")),
+    path("", include("training.more_urls")),
+    path("", include("reminders.urls")),
     path("exercises/", include("exercises.urls")),
     path("programs/", include("programs.urls")),
     path("api/v1/", include("coach.api_urls")),

@@ -1,4 +1,4 @@
-"""Dependencies point one way: coach ← exercises ← programs ← training.
+"""Dependencies point one way: coach ← exercises ← programs ← training ← reminders.
 
 An app may import the apps below it, never those above. The site's wiring (root URLs, the API
 router, settings, the Celery app) is the one place the base app names the others.
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["coach", "exercises", "programs", "training"]
+LAYERS = ["coach", "exercises", "programs", "training", "reminders"]
 WIRING = {"coach/urls.py", "coach/api_urls.py", "coach/settings.py", "coach/celery.py"}
 
 
