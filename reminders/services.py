@@ -349,7 +349,7 @@ def _queue_on_commit(ids: list[int]) -> None:
 
     def queue() -> None:
         for chunk in batched(ids, settings.REMINDERS_CHUNK_SIZE):
-            reminders_send_task.apply_async(args=[list(chunk)], priority=SEND_PRIORITY)
+            reminders_send_task.apply_async(args=(list(chunk),), priority=SEND_PRIORITY)
 
     if ids:
         transaction.on_commit(queue)
