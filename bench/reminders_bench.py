@@ -380,6 +380,13 @@ def run(client_count: int, worker_count: int, concurrency: int, folder: Path, br
             dispatched_at = time.perf_counter()
             created = Reminder.objects.count()
             assert created == client_count, f"{created} reminders created, not {client_count}"
+            if round_number == 0:
+                # The floor's message, and the floor itself, measured next to the drain (the
+                # machine's other work changes both alike).
+                message = sample_message()
+                emails = list(Client.objects.order_by("pk").values_list("email", flat=True))
+                before = smtplib_floor(folder, emails, message)
+                loads = [os.getloadavg()[0]]
         # The workers started before the last dispatch, which committed at dispatched_at.
         progress, left = time.monotonic(), left_to_send()
         while left:
@@ -393,6 +400,7 @@ def run(client_count: int, worker_count: int, concurrency: int, folder: Path, br
                     "did the broker lose its tasks (Redis restarted)?"
                 )
         drain = time.perf_counter() - dispatched_at
+        loads.append(os.getloadavg()[0])
     finally:
         for process in started:
             process.send_signal(signal.SIGQUIT)
@@ -401,12 +409,13 @@ def run(client_count: int, worker_count: int, concurrency: int, folder: Path, br
         received = sink.stop() if sink else Counter()
     floor, dispatch = statistics.median(floors), statistics.median(dispatches)
     statuses = Counter(Reminder.objects.values_list("status", flat=True))
-    emails = list(Client.objects.order_by("pk").values_list("email", flat=True))
     duplicates = sum(count - 1 for count in received.values() if count > 1)
     missing = sum(1 for email in emails if email not in received)
 
-    floor_seconds, floor_received = smtplib_floor(folder, emails, sample_message())
-    assert len(floor_received) == client_count, "the floor's sink lost messages"
+    after = smtplib_floor(folder, emails, message)
+    for _, floor_received in (before, after):
+        assert len(floor_received) == client_count, "the floor's sink lost messages"
+    floor_seconds = (before[0] + after[0]) / 2
     rate, floor_rate = client_count / drain, client_count / floor_seconds
 
     ratio = dispatch / floor
@@ -423,7 +432,11 @@ def run(client_count: int, worker_count: int, concurrency: int, folder: Path, br
         f"drain with {worker_count} workers of {concurrency} processes: {drain:.1f} s, "
         f"{rate:,.0f} e-mails/s"
     )
-    print(f"floor, a plain smtplib loop: {floor_seconds:.1f} s, {floor_rate:,.0f} e-mails/s")
+    print(
+        f"floor, a plain smtplib loop: {floor_seconds:.1f} s, {floor_rate:,.0f} e-mails/s "
+        f"(mean of the runs before and after the drain: {before[0]:.1f} s, {after[0]:.1f} s)"
+    )
+    print(f"load average (1 min) before and after the drain: {loads[0]:.1f}, {loads[-1]:.1f}")
     print(f"drain rate / floor rate: {share:.2f} (target ≥ {DRAIN_TARGET}: "
           f"{'met' if share >= DRAIN_TARGET else 'missed'})")  # fmt: skip
     print(f"statuses: {dict(statuses)}")

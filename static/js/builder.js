@@ -197,6 +197,27 @@
     }, 200);
   });
 
+  // The picker's results are reached with the arrow keys: down from the search field, up and
+  // down between results, Escape back to the field.
+  root.addEventListener("keydown", function (event) {
+    const target = event.target;
+    const picker = target.closest ? target.closest(".picker") : null;
+    if (!picker) return;
+    const input = picker.querySelector("[data-picker]");
+    const options = Array.from(picker.querySelectorAll(".picker-option"));
+    const at = options.indexOf(target);
+    if (event.key === "ArrowDown" && options.length) {
+      event.preventDefault();
+      options[Math.min(at + 1, options.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      event.preventDefault();
+      (at === 0 ? input : options[at - 1]).focus();
+    } else if (event.key === "Escape" && at >= 0) {
+      event.preventDefault();
+      input.focus();
+    }
+  });
+
   function parseDays(text) {
     const numbers = [];
     text.split(",").forEach(function (part) {

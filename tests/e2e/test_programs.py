@@ -127,6 +127,12 @@ def test_generate_adjust_assign_and_print_a_30_day_routine(page: Page, screensho
     option = day3.get_by_role("button", name=SPLIT_SQUAT, exact=True)
     expect(option).to_be_visible()
     day3.screenshot(path=SCREENSHOT_DIR / "program-03-picker.png")
+    # The results are reached with the arrow keys, and Escape goes back to the search field.
+    search = day3.get_by_label("Add an exercise to day 3")
+    search.press("ArrowDown")
+    expect(day3.locator(".picker-option").first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(search).to_be_focused()
     option.click()
     expect(exercise_names(page, 3)).to_have_text([WALL_HOLD, SPLIT_SQUAT])
     expect(page.locator("#builder-status")).to_have_text(f"{SPLIT_SQUAT} added to day 3.")
