@@ -17,6 +17,7 @@ install: $(BIN)/.installed
 demo: install
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py demo_data
+	DEBUG=true $(BIN)/python manage.py reminder_soon chloe@example.com
 	@echo ""
 	@echo "  Open http://127.0.0.1:$(PORT)/ and log in with one of the accounts above."
 	@echo "  Stop with Ctrl+C."
