@@ -194,3 +194,20 @@ def test_the_coach_turns_the_digest_on_at_a_time_of_their_zone(coach_client, coa
 
 def test_a_client_has_no_digest_settings(client, member) -> None:
     assert client.get("/settings/digest/").status_code == 404
+
+
+def test_the_clients_page_shows_the_reminder_history(coach, coach_client) -> None:
+    person = ClientFactory.create(coach=coach, time_zone="Europe/Berlin")
+    ReminderFactory.create(
+        client=person, on=date(2027, 3, 2), status="skipped", reason="Not sent: a rest day."
+    )
+
+    page = coach_client.get(reverse("client-detail", args=[person.pk])).content.decode()
+
+    assert "Not sent: a rest day." in page
+
+
+def test_the_dashboard_links_the_morning_digest(coach_client) -> None:
+    page = coach_client.get(reverse("dashboard")).content.decode()
+
+    assert f'href="{reverse("digest-settings")}"' in page
