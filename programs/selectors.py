@@ -189,6 +189,16 @@ def client_assignments(*, client: Client) -> QuerySet[Assignment]:
     )
 
 
+def client_current_assignments(*, client: Client) -> list[Assignment]:
+    """The client's active and paused assignments, oldest first, with their program copies."""
+    return list(
+        Assignment.objects.filter(client=client)
+        .current()
+        .select_related("program")
+        .order_by("starts_on", "id")
+    )
+
+
 def assignment_starting_choices(*, program: Program) -> dict[Exercise, list[Stage]]:
     """The ladders a coach may choose a starting rung on: exercises with stages that the
     program leaves at "the client's current stage"."""

@@ -20,6 +20,7 @@ from icalendar import Calendar, Event, vDuration
 from coach.calendar_feeds import calendar_feed_for
 from coach.models import Client
 from exercises.templatetags.dose import dose
+from programs import selectors as program_selectors
 from programs.models import Assignment, Day, Prescription
 from programs.schedule import day_offset, offset_on
 from training.doses import dose_resolve
@@ -58,12 +59,7 @@ def calendar_days(*, client: Client) -> list[CalendarDay]:
     Three queries for the days and their exercises, and those of `stages_of`, whatever the
     length of the programs.
     """
-    assignments = list(
-        Assignment.objects.filter(client=client)
-        .current()
-        .select_related("program")
-        .order_by("starts_on", "id")
-    )
+    assignments = program_selectors.client_current_assignments(client=client)
     if not assignments:
         return []
     days_of: dict[int, list[Day]] = defaultdict(list)

@@ -32,6 +32,7 @@ from coach.models import Client, Coach
 from coach.selectors import client_list as coach_client_list
 from coach.selectors import get_in_scope
 from exercises.models import Exercise, Stage
+from programs import selectors as program_selectors
 from programs.models import Assignment, Day, Prescription
 from programs.schedule import day_at, day_date, day_offset, offset_on
 from training.doses import LB_PER_KG, Dose, dose_resolve
@@ -509,12 +510,7 @@ def client_stage_overview(*, client: Client) -> list[StageStanding]:
 
     Six queries, whatever the length of the programs or of the history.
     """
-    assignments = list(
-        Assignment.objects.filter(client=client)
-        .current()
-        .select_related("program")
-        .order_by("starts_on", "id")
-    )
+    assignments = program_selectors.client_current_assignments(client=client)
     if not assignments:
         return []
     prescriptions = list(
