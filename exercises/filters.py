@@ -4,10 +4,12 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
 
+from coach.api_conventions import UpdatedSinceFilterSet
 from exercises.models import Equipment, Exercise, Region, Stage
+from exercises.selectors import exercise_search
 
 
 class AnyYesNo(forms.NullBooleanSelect):
@@ -78,11 +80,7 @@ class ExerciseFilter(django_filters.FilterSet):
     def filter_search(
         self, queryset: QuerySet[Exercise], name: str, value: str
     ) -> QuerySet[Exercise]:
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(name__icontains=word) | Q(summary__icontains=word) | Q(slug__icontains=word)
-            )
-        return queryset
+        return exercise_search(queryset, term=value)
 
     def filter_has_stages(
         self, queryset: QuerySet[Exercise], name: str, value: bool | None
@@ -113,3 +111,37 @@ class ExerciseFilter(django_filters.FilterSet):
         if self.form.cleaned_data.get("archived") is None:
             queryset = queryset.filter(archived_at__isnull=True)
         return queryset
+
+
+def _tags_in_reach(model: type[Region] | type[Equipment]) -> Any:
+    """The regions or equipment of the exercises the requester's practice can see: a tag only
+    another practice has named is not a choice, like one nobody has."""
+
+    def tags(request: Any) -> QuerySet[Any]:
+        coach = getattr(getattr(request, "user", None), "coach", None)
+        if coach is None:
+            return model.objects.none()
+        return model.objects.filter(exercises__in=Exercise.objects.visible_to(coach)).distinct()
+
+    return tags
+
+
+class ExerciseSyncFilter(ExerciseFilter, UpdatedSinceFilterSet):
+    """The library's filters with `updated_since`, for /api/v1/exercises/. A sync reads the
+    exercises archived since as well (`is_archived` says so) unless `archived` is given."""
+
+    region = django_filters.ModelChoiceFilter(
+        field_name="regions", queryset=_tags_in_reach(Region), to_field_name="slug"
+    )
+    equipment = django_filters.ModelChoiceFilter(
+        field_name="equipment", queryset=_tags_in_reach(Equipment), to_field_name="slug"
+    )
+
+    class Meta(ExerciseFilter.Meta):
+        pass
+
+    def filter_queryset(self, queryset: QuerySet[Exercise]) -> QuerySet[Exercise]:
+        data = self.form.cleaned_data
+        if data.get("updated_since") is not None and data.get("archived") is None:
+            return super(ExerciseFilter, self).filter_queryset(queryset)
+        return super().filter_queryset(queryset)

@@ -183,7 +183,6 @@ class StageForm(forms.ModelForm):
             "differs_note": forms.Textarea(attrs={"rows": 2}),
             "support": forms.TextInput(attrs={"placeholder": "e.g. handrail, wall"}),
             "surface": forms.TextInput(attrs={"placeholder": "e.g. floor, balance pad"}),
-            "load_unit": forms.TextInput(attrs={"placeholder": "lb, kg, band, …"}),
         }
         # The examples are placeholders, so the inputs of a row line up.
         help_texts = {
@@ -216,6 +215,9 @@ class StageForm(forms.ModelForm):
         laterality = self.fields["laterality"]
         assert isinstance(laterality, forms.ChoiceField)  # noqa: S101
         laterality.choices = [("", "As the exercise"), *Exercise.Laterality.choices]
+        load_unit = self.fields["load_unit"]
+        assert isinstance(load_unit, forms.ChoiceField)  # noqa: S101
+        load_unit.choices = [("", "No load"), *Stage.LoadUnit.choices]
 
     def validate_unique(self) -> None:
         # The order is assigned by the service from the position in the ladder.

@@ -235,6 +235,14 @@ class Stage(models.Model):
     dose, the criteria, the rung itself); the rest is the material's, or the coach's own.
     """
 
+    class LoadUnit(models.TextChoices):
+        # The values are what logs and prescriptions store too: "lb" and "kg" are converted
+        # between each other, the others are counted as they are.
+        LB = "lb", "lb (pounds)"
+        KG = "kg", "kg (kilograms)"
+        BAND = "band", "Resistance band"
+        BODYWEIGHT = "bodyweight", "Bodyweight"
+
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="stages")
     order = models.PositiveSmallIntegerField(help_text="1 is the first rung.")
     key = models.SlugField(
@@ -258,7 +266,12 @@ class Stage(models.Model):
     reps_per_side = models.PositiveSmallIntegerField(null=True, blank=True)
     hold_seconds = models.PositiveIntegerField(null=True, blank=True)
     rest_seconds = models.PositiveIntegerField(null=True, blank=True)
-    load_unit = models.CharField(max_length=12, blank=True, help_text="lb, kg, band, …")
+    load_unit = models.CharField(
+        max_length=12,
+        choices=LoadUnit.choices,
+        blank=True,
+        help_text="What the load is measured in; empty for none.",
+    )
     load_min = models.DecimalField(
         max_digits=6, decimal_places=1, null=True, blank=True, validators=NON_NEGATIVE
     )

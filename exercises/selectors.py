@@ -3,7 +3,8 @@
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Model, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Lower, Replace
 
 from coach.models import Coach
 from coach.selectors import flag, get_in_scope, rows_of
@@ -31,6 +32,96 @@ def exercise_list(*, coach: Coach) -> ExerciseQuerySet:
     a page is then read as rows (`exercise_values`, then `exercise_details` or
     `exercise_card_details`)."""
     return Exercise.objects.visible_to(coach).order_by("name", "id")
+
+
+# Names coaches search by that the library's names do not contain: abbreviations and other
+# names of a movement, each (as `_search_key` writes it) with the names of the shared library's
+# exercises it stands for. A coach's copy of one of them is found by the same term.
+SEARCH_ALIASES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        (
+            "sldl",
+            "sl dl",
+            "sl deadlift",
+            "sl rdl",
+            "slrdl",
+            "single leg rdl",
+            "single leg romanian deadlift",
+            "one leg deadlift",
+            "one leg rdl",
+        ),
+        ("Single-leg deadlift",),
+    ),
+    **dict.fromkeys(("rdl", "romanian deadlift"), ("Single-leg deadlift", "Deadlift")),
+    **dict.fromkeys(
+        ("slgb", "sl bridge", "sl glute bridge", "single leg bridge", "one leg bridge"),
+        ("Single-leg glute bridge", "Single-leg bridge on a bench"),
+    ),
+    **dict.fromkeys(
+        ("sl back extension", "hyperextension", "back raise"),
+        ("One-leg back extension (Roman chair)",),
+    ),
+    **dict.fromkeys(("nhc", "nordics", "nordic curl"), ("Nordic hamstring curl",)),
+    **dict.fromkeys(
+        ("ball hamstring curl", "sb hamstring curl", "stability ball curl", "sl ball curl"),
+        ("Single-leg stability-ball hamstring curl",),
+    ),
+    "dead bug": ("Deadbug",),
+    **dict.fromkeys(("legs up the wall", "wall hold"), ("Wall single-leg hold",)),
+    **dict.fromkeys(("kb swing", "kettlebell swings"), ("Kettlebell swing",)),
+    **dict.fromkeys(
+        ("farmer walk", "farmers walk", "farmers carry", "suitcase carry"),
+        ("Single-arm farmer carry",),
+    ),
+    **dict.fromkeys(("90 90", "90/90"), ("Hip opener (90/90 switch)",)),
+    **dict.fromkeys(
+        ("knee to wall", "ankle dorsiflexion", "dorsiflexion"), ("Knee-to-wall ankle mobility",)
+    ),
+    **dict.fromkeys(("sl calf raise", "single leg heel raise"), ("Single-leg calf raise",)),
+    **dict.fromkeys(("sl balance", "single leg stance"), ("Single-leg balance hold",)),
+}
+
+
+def _search_key(text: str) -> str:
+    """Search words as they are compared: lower case, hyphens as spaces, single spaces."""
+    return " ".join(text.lower().replace("-", " ").split())
+
+
+# The ranks of a match, best first.
+EXACT, PREFIX, ALIAS, WORDS = range(4)
+
+
+def exercise_search(exercises: QuerySet[Exercise], *, term: str) -> QuerySet[Exercise]:
+    """The `exercises` that match `term`, best first: the name itself (`EXACT`), then names that
+    start with it (`PREFIX`), then the exercises an abbreviation or other name stands for
+    (`ALIAS`, see `SEARCH_ALIASES`), then those with every word in the name, summary or slug
+    (`WORDS`); by name within a rank. Case and hyphens do not count (“single leg deadlift” is
+    the name “Single-leg deadlift”). The rank is annotated as `search_rank`."""
+    key = _search_key(term)
+    if not key:
+        return exercises
+    prefix = Q(search_name__startswith=key)
+    whens = [When(Q(search_name=key), then=Value(EXACT)), When(prefix, then=Value(PREFIX))]
+    words = Q()
+    for word in key.split():
+        words &= Q(name__icontains=word) | Q(summary__icontains=word) | Q(slug__icontains=word)
+    found = prefix | words
+    aliased = SEARCH_ALIASES.get(key, ())
+    if aliased:
+        # The exercise itself, a copy named after it (“… (mine)”) or a copy renamed.
+        alias = Q(search_name__in=[_search_key(name) for name in aliased])
+        for name in aliased:
+            alias |= Q(search_name__startswith=f"{_search_key(name)} (")
+        alias |= Q(copied_from__name__in=aliased)
+        whens.append(When(alias, then=Value(ALIAS)))
+        found |= alias
+    rank = Case(*whens, default=Value(WORDS), output_field=IntegerField())
+    return (
+        exercises.annotate(search_name=Replace(Lower("name"), Value("-"), Value(" ")))
+        .filter(found)
+        .annotate(search_rank=rank)
+        .order_by("search_rank", "name", "id")
+    )
 
 
 # What an API row of the library holds beside the exercise's own columns.

@@ -1,7 +1,9 @@
 """Writes of the exercise library: the seeded shared library, a coach's own exercises, stages,
 copies, archiving, export and import."""
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from coach.common import changes_plans, model_update
 from coach.errors import DomainError, NotAllowed
 from coach.models import Coach
 from coach.response_cache import changes_practice
-from exercises.models import DEFAULTABLE_FIELDS, Equipment, Exercise, Region, Stage
+from exercises.models import DEFAULTABLE_FIELDS, LOAD_PAIRS, Equipment, Exercise, Region, Stage
 
 EXERCISE_FIELDS = (
     "name",
@@ -75,6 +77,44 @@ def _still_defaults(stage: Stage, before: Mapping[str, Any]) -> list[str]:
         for name in stage.defaults
         if all(getattr(stage, f) == before[f] for f in DEFAULTABLE_FIELDS[name])
     ]
+
+
+# A load band quoted in a stage's text: “10-20 lb”, “10–20 lbs”, “12.5 – 25 kg”.
+_QUOTED_BAND = re.compile(
+    r"(?<![\d.])(?P<low>\d+(?:\.\d+)?)\s*[-–—]\s*(?P<high>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>lbs?|pounds?|kgs?|kilos?|kilograms?)\b",
+    re.IGNORECASE,
+)
+_QUOTED_UNITS = {"l": Stage.LoadUnit.LB, "p": Stage.LoadUnit.LB, "k": Stage.LoadUnit.KG}
+# The texts of a stage that describe it (and so quote its bands); `differs_note` quotes the
+# training material, which does not change with the stage.
+_BAND_TEXTS = ("description", "criteria_note")
+
+
+def _band_text(low: Decimal, high: Decimal, unit: str) -> str:
+    return f"{low.normalize():f}–{high.normalize():f} {unit}"
+
+
+def _texts_follow_bands(stage: Stage, before: Mapping[str, Any]) -> None:
+    """Where the stage's texts quote a load band as it was `before` (“Start at 10-20 lb”), quote
+    the band as it is now, so that the words never contradict the figures. A band that was
+    cleared leaves its quote alone: there is nothing to put in its place."""
+    now: dict[tuple[Decimal, Decimal, str], str] = {}
+    for low, high in LOAD_PAIRS:
+        old = (before[low], before[high], before["load_unit"])
+        new = (getattr(stage, low), getattr(stage, high), stage.load_unit)
+        if None in old or None in new or old == new or not new[2]:
+            continue
+        now.setdefault(old, _band_text(*new))
+
+    def follow(match: re.Match[str]) -> str:
+        unit = _QUOTED_UNITS[match["unit"][0].lower()]
+        quoted = (Decimal(match["low"]), Decimal(match["high"]), unit)
+        return now.get(quoted, match[0])
+
+    if now:
+        for field in _BAND_TEXTS:
+            setattr(stage, field, _QUOTED_BAND.sub(follow, getattr(stage, field)))
 
 
 def _tags(model: type[Region] | type[Equipment], slugs: Iterable[str]) -> list[Any]:
@@ -179,6 +219,7 @@ def _stages_save(
             stage.defaults = list(data["defaults"])
         else:
             stage.defaults = _still_defaults(stage, before)
+            _texts_follow_bands(stage, before)
         stage.order = position
         try:
             stage.full_clean(exclude=["exercise"], validate_unique=False)
@@ -255,15 +296,42 @@ def exercise_update(
     return _exercise_write(exercise=exercise, owner=coach, data=data, partial=partial)
 
 
+def _copy_name(*, coach: Coach, name: str) -> str:
+    """The name of the coach's copy of an exercise called `name`: “Single-leg deadlift (mine)”,
+    then “(mine 2)”, “(mine 3)”, … while the coach has an exercise of that name, so that the
+    copy and the original can be told apart in a picker."""
+    longest = cast(int, Exercise._meta.get_field("name").max_length)
+    taken = {
+        existing.casefold()
+        for existing in Exercise.objects.owned_by(coach)
+        .filter(name__icontains="(mine")
+        .values_list("name", flat=True)
+    }
+    n = 1
+    while True:
+        mark = " (mine)" if n == 1 else f" (mine {n})"
+        candidate = f"{name[: longest - len(mark)].rstrip()}{mark}"
+        if candidate.casefold() not in taken:
+            return candidate
+        n += 1
+
+
 @changes_practice
 @transaction.atomic
 def exercise_copy(*, coach: Coach, exercise: Exercise) -> Exercise:
-    """Copy an exercise (usually from the shared library) into the coach's library to customise."""
+    """Copy an exercise of the shared library into the coach's library to customise, named so
+    that it can be told from the original (`_copy_name`); its name is the coach's to change."""
+    if exercise.owner_id == coach.pk:
+        raise DomainError(
+            f"“{exercise.name}” is already in your library: edit it there.", code="already_own"
+        )
+    name = _copy_name(coach=coach, name=exercise.name)
     copy = Exercise.objects.create(
         owner=coach,
         copied_from=exercise,
-        slug=_unique_slug(owner=coach, name=exercise.name),
-        **{field: getattr(exercise, field) for field in EXERCISE_FIELDS},
+        slug=_unique_slug(owner=coach, name=name),
+        **{field: getattr(exercise, field) for field in EXERCISE_FIELDS if field != "name"},
+        name=name,
     )
     copy.regions.set(exercise.regions.all())
     copy.equipment.set(exercise.equipment.all())

@@ -17,13 +17,43 @@ VERSION = 1
 MAX_EXERCISES = 1000
 
 
+# How files written while the load unit was free text may spell the units of the list.
+_UNIT_SPELLINGS = {
+    **dict.fromkeys(("lbs", "pound", "pounds", "#"), Stage.LoadUnit.LB),
+    **dict.fromkeys(("kgs", "kilo", "kilos", "kilogram", "kilograms"), Stage.LoadUnit.KG),
+    **dict.fromkeys(("bands", "mini band", "tube", "tubing"), Stage.LoadUnit.BAND),
+    **dict.fromkeys(("body weight", "body-weight", "bw"), Stage.LoadUnit.BODYWEIGHT),
+}
+
+
+class _LoadUnitIn(serializers.ChoiceField):
+    """A unit of the list, also when the file spells it another way (“lbs”, “Kilograms”)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Stage.LoadUnit.choices, allow_blank=True, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, str):
+            written = " ".join(data.strip().lower().rstrip(".").split())
+            data = _UNIT_SPELLINGS.get(written, written)
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            units = ", ".join(Stage.LoadUnit.values)
+            raise serializers.ValidationError(
+                f"Give the load unit as one of: {units} (or leave it empty)."
+            ) from error
+
+
 class _StageIn(serializers.ModelSerializer):
+    load_unit = _LoadUnitIn(required=False)
+
     class Meta:
         model = Stage
         fields = [*services.STAGE_FIELDS, "defaults"]
         extra_kwargs = {
             field: {"required": False}
-            for field in ("description", "support", "surface", "load_unit", "criteria_note")
+            for field in ("description", "support", "surface", "criteria_note")
         }
 
 

@@ -50,6 +50,9 @@ def exercise_list(request: HttpRequest, coach: Coach) -> HttpResponse:
         context = {
             "filters": filters,
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "filters_on": sum(
+                1 for name in filters.form.fields if name != "search" and request.GET.get(name)
+            ),
             "page": page,
         }
         return render_to_string(
@@ -145,7 +148,11 @@ def exercise_edit(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
 @coach_required
 def exercise_copy(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     exercise = selectors.exercise_get_for(coach=coach, pk=pk)
-    copy = services.exercise_copy(coach=coach, exercise=exercise)
+    try:
+        copy = services.exercise_copy(coach=coach, exercise=exercise)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("exercise-detail", pk=exercise.pk)
     messages.success(request, f"“{copy.name}” is now in your library. Make it your own.")
     return redirect("exercise-edit", pk=copy.pk)
 

@@ -272,8 +272,8 @@ def test_copy_makes_an_own_copy_with_stages_and_neighbours(coach):
     assert copy.pk != original.pk
     assert copy.owner == coach
     assert copy.copied_from == original
-    assert copy.slug == "single-leg-deadlift"
-    assert copy.name == original.name
+    assert copy.slug == "single-leg-deadlift-mine"
+    assert copy.name == "Single-leg deadlift (mine)"
     assert copy.cues == original.cues
     assert ladder(copy) == ladder(original)
     loaded = copy.stages.get(order=2)
@@ -285,8 +285,12 @@ def test_copy_makes_an_own_copy_with_stages_and_neighbours(coach):
     assert original.stages.count() == 3
     assert original.owner is None
 
-    # A second copy gets its own slug; the copy can be changed freely.
-    assert exercise_copy(coach=coach, exercise=original).slug == "single-leg-deadlift-2"
+    # A second copy gets its own name and slug; the copy can be changed freely.
+    second = exercise_copy(coach=coach, exercise=original)
+    assert (second.name, second.slug) == (
+        "Single-leg deadlift (mine 2)",
+        "single-leg-deadlift-mine-2",
+    )
     exercise_update(coach=coach, exercise=copy, data={"name": "My SLDL"}, partial=True)
 
 
@@ -318,7 +322,7 @@ def test_delete_removes_an_unused_exercise(coach):
 
 
 def test_links_inside_the_library_do_not_count_as_use(coach):
-    exercise = ExerciseFactory.create(owner=coach)
+    exercise = ExerciseFactory.create(owner=None)
     other = ExerciseFactory.create(owner=coach)
     other.prerequisites.add(exercise)
     other.progressions.add(exercise)

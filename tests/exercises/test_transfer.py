@@ -132,7 +132,7 @@ def test_the_sldl_load_bands_survive_the_trip(source):
     exercises_import(coach=target, payload=json.dumps(exercises_export(coach=source)))
 
     loaded = Stage.objects.get(
-        exercise__owner=target, exercise__slug="single-leg-deadlift", order=2
+        exercise__owner=target, exercise__slug="single-leg-deadlift-mine", order=2
     )
     assert loaded.load_range_for("female") == (Decimal("25"), Decimal("35"))
     assert loaded.load_range_for("male") == (Decimal("35"), Decimal("45"))
