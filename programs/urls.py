@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/print/", views.program_print, name="program-print"),
     path("<int:pk>/warnings/", views.program_warnings_fragment, name="program-warnings"),
     path("<int:pk>/days/<int:day_pk>/", views.program_day_fragment, name="program-day"),
+    path("<int:pk>/parts/", views.program_builder_parts, name="program-parts"),
     path(
         "assignments/<int:pk>/<str:action>/",
         views.assignment_action,

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -5,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST
 
 from coach.common import CSRF_MARK, plans_version, programs_version, with_csrf_token
@@ -21,8 +24,9 @@ from programs.forms import (
     GenerateItemFormSet,
     ProgramForm,
 )
-from programs.models import Assignment, Day, Program
+from programs.models import Assignment, Block, Day, Program
 from programs.schedule import day_offset
+from programs.services.assignments import AssignmentOverlaps
 from programs.services.generator import routine_plan
 
 PROGRAMS_PER_PAGE = 20
@@ -158,18 +162,43 @@ def routine_generate(request: HttpRequest, coach: Coach) -> HttpResponse:
     )
 
 
-def _builder_context(program: Program, followers: list[Assignment]) -> dict:
-    days = list(program.days.all())
-    weeks: dict[int, list[Day]] = {}
+@dataclass(frozen=True)
+class BuilderWeek:
+    """A week of the builder: its days and the blocks that cover any of them."""
+
+    number: int
+    days: list[Day]
+    blocks: list[Block]
+
+
+def _builder_weeks(program: Program, days: list[Day], blocks: list[Block]) -> list[BuilderWeek]:
+    by_week: dict[int, list[Day]] = {}
     for day in days:
         week = day.week if day.week is not None else day_offset(program=program, day=day) // 7 + 1
-        weeks.setdefault(week, []).append(day)
+        by_week.setdefault(week, []).append(day)
+    weeks = []
+    for number, week_days in by_week.items():
+        # A plan's blocks count weeks; a routine's count days.
+        first, last = (
+            (number, number)
+            if not program.is_routine
+            else (week_days[0].number, week_days[-1].number)
+        )
+        covering = [block for block in blocks if block.start <= last and first <= block.end]
+        weeks.append(BuilderWeek(number=number, days=week_days, blocks=covering))
+    return weeks
+
+
+def _builder_context(program: Program, followers: list[Assignment]) -> dict:
+    days = list(program.days.all())
+    blocks = list(program.blocks.all())
     return {
         "program": program,
-        "weeks": weeks,
-        "blocks": list(program.blocks.all()),
+        "weeks": _builder_weeks(program, days, blocks),
+        "blocks": blocks,
         "warnings": selectors.program_rule_warnings(program=program, followers=followers),
         "intensities": Day.Intensity.choices,
+        "lighter_week_rules": services.LIGHTER_WEEK_RULES,
     }
 
 
@@ -227,6 +256,40 @@ def program_day_fragment(request: HttpRequest, coach: Coach, pk: int, day_pk: in
     )
 
 
+def _numbers(text: str) -> set[int]:
+    """Numbers of a comma-separated list ("2,3,5"); anything else in it is left out (a
+    program has at most 366 days: longer figures are no number of one)."""
+    parts = (part.strip() for part in text.split(","))
+    return {int(part) for part in parts if part.isdecimal() and len(part) <= 3}
+
+
+@coach_required
+def program_builder_parts(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    """Parts of the builder re-rendered after the page's script changed several of them at once:
+    the blocks card (`blocks=1`), whole weeks with their headings (`weeks=2,3`) and day cards
+    (`days=4,5`, by day number). Each part carries the id of the element it replaces."""
+    program = selectors.program_get_for(coach=coach, pk=pk, full=True)
+    days = list(program.days.all())
+    blocks = list(program.blocks.all())
+    wanted_weeks = _numbers(request.GET.get("weeks", ""))
+    wanted_days = _numbers(request.GET.get("days", ""))
+    weeks = _builder_weeks(program, days, blocks)
+    return render(
+        request,
+        "programs/_builder_parts.html",
+        {
+            "program": program,
+            "editable": selectors.program_is_editable(coach=coach, program=program),
+            "intensities": Day.Intensity.choices,
+            "blocks": blocks if request.GET.get("blocks") == "1" else None,
+            "weeks": [week for week in weeks if week.number in wanted_weeks],
+            # The jump control names the weeks' blocks and the days' titles: drawn again too.
+            "all_weeks": weeks,
+            "days": [day for day in days if day.number in wanted_days],
+        },
+    )
+
+
 @coach_required
 def program_warnings_fragment(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     program = selectors.program_get_for(coach=coach, pk=pk, full=True)
@@ -275,23 +338,51 @@ def program_assign(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
         request.POST or None,
         coach=coach,
         ladders=selectors.assignment_starting_choices(program=program),
+        program=program,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            created = services.assignment_create_bulk(
-                coach=coach,
-                template=program,
-                clients=list(form.cleaned_data["clients"]),
-                starts_on=form.cleaned_data["starts_on"],
-                starting_stages=form.starting_stages(),
-            )
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
+        created = _assign(form, coach=coach, program=program)
+        if created:
             names = ", ".join(a.client.name for a in created)
-            messages.success(request, f"“{program.name}” was assigned to {names}.")
+            starts = date_format(created[0].starts_on, "l j F Y")
+            messages.success(
+                request, f"“{program.name}” was assigned to {names}. It starts on {starts}."
+            )
             return redirect("program-builder", pk=program.pk)
     return render(request, "programs/assign.html", {"form": form, "program": program})
+
+
+def _assign(form: AssignForm, *, coach: Coach, program: Program) -> list[Assignment]:
+    """Assign as the form asks, or show it again with the question the coach must answer (a
+    start date off the plan's weekday, a program on the same dates) or what went wrong."""
+
+    def assign(*, confirm_overlap: bool) -> list[Assignment]:
+        return services.assignment_create_bulk(
+            coach=coach,
+            template=program,
+            clients=list(form.cleaned_data["clients"]),
+            starts_on=form.cleaned_data["starts_on"],
+            starting_stages=form.starting_stages(),
+            starts_on_mismatch=form.starts_on_mismatch(),
+            confirm_overlap=confirm_overlap,
+        )
+
+    try:
+        try:
+            return assign(confirm_overlap=False)
+        except AssignmentOverlaps as overlap:
+            # "Assign anyway" counts for the overlaps the page named, and no others.
+            if not form.overlap_confirmed(overlap.overlaps):
+                raise
+            return assign(confirm_overlap=True)
+    except AssignmentOverlaps as overlap:
+        form.ask_overlap(overlap.overlaps)
+    except DomainError as error:
+        if error.code == "starts_on_weekday":
+            form.ask_start(error)
+        else:
+            add_to_form(form, error)
+    return []
 
 
 @coach_required
@@ -333,12 +424,18 @@ def assignment_action(request: HttpRequest, coach: Coach, pk: int, action: str) 
     if action not in handlers:
         raise Http404
     handler, verb = handlers[action]
+    named = f"“{assignment.program.name}” for {assignment.client.name}"
+    done = f"{named} was {verb}."
+    first_day = assignment.first_day
+    if action == "pause" and on < first_day:
+        done = (
+            f"{named} has not started; it is paused from its start "
+            f"({date_format(first_day, 'l j F')}) until you resume it."
+        )
     try:
         handler(coach=coach, assignment=assignment, on=on)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request, f"“{assignment.program.name}” for {assignment.client.name} was {verb}."
-        )
+        messages.success(request, done)
     return redirect("client-detail", pk=assignment.client_id)

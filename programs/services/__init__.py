@@ -16,6 +16,7 @@ from programs.services.builder import (
     DAY_FIELDS,
     DAY_MAX_PRESCRIPTIONS,
     DEFAULT_DOSE,
+    LIGHTER_WEEK_RULES,
     PRESCRIPTION_FIELDS,
     PROGRAM_FIELDS,
     block_create,
@@ -33,6 +34,7 @@ from programs.services.builder import (
     program_update,
     require_own,
     starter_prescription_add,
+    week_copy_lighter,
 )
 from programs.services.copies import day_duplicate, program_duplicate, week_copy
 from programs.services.generator import ROUTINE_MAX_ITEMS, STEP_KINDS, routine_generate
@@ -42,6 +44,7 @@ __all__ = [
     "DAY_FIELDS",
     "DAY_MAX_PRESCRIPTIONS",
     "DEFAULT_DOSE",
+    "LIGHTER_WEEK_RULES",
     "PRESCRIPTION_FIELDS",
     "PROGRAM_FIELDS",
     "ROUTINE_MAX_ITEMS",
@@ -71,4 +74,5 @@ __all__ = [
     "routine_generate",
     "starter_prescription_add",
     "week_copy",
+    "week_copy_lighter",
 ]

@@ -1,6 +1,7 @@
 """The builder: a program's details, its days, blocks and prescriptions, and the "save all"."""
 
 from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from coach.common import changes_plans, model_update
 from coach.errors import DomainError, NotAllowed
 from coach.models import Coach
 from exercises.models import Exercise, Stage
+from programs.doses import template_stage
 from programs.models import Block, Day, Prescription, Program
 from programs.selectors import program_is_editable
 
@@ -158,13 +160,29 @@ def day_update(*, coach: Coach, day: Day, data: Mapping[str, Any]) -> Day:
 # --- blocks --------------------------------------------------------------------------------
 
 
-def _check_block(program: Program, block: Block) -> None:
+def block_span(program: Program, start: int, end: int) -> str:
+    """A block's range in words: "weeks 1–3", "day 5"."""
+    unit = "day" if program.is_routine else "week"
+    return f"{unit} {start}" if start == end else f"{unit}s {start}–{end}"
+
+
+def _check_block(program: Program, block: Block, others: Sequence[Block] = ()) -> None:
+    """A block runs within the program and shares none of its days (or weeks) with `others`."""
     limit = program.length_days if program.is_routine else program.weeks
     unit = "day" if program.is_routine else "week"
     if block.start is None or block.end is None or block.start < 1 or block.end < block.start:
         raise DomainError(f"A block runs from a first to a last {unit}.", field="end")
     if block.end > limit:
         raise DomainError(f"The program has only {limit} {unit}s.", field="end")
+    for other in others:
+        if other.start <= block.end and block.start <= other.end:
+            raise DomainError(
+                f"This block ({block_span(program, block.start, block.end)}) overlaps "
+                f"“{other.name}” ({block_span(program, other.start, other.end)}). Blocks do not "
+                f"share a {unit}: start this one after {unit} {other.end}, end it before "
+                f"{unit} {other.start}, or change “{other.name}” first.",
+                field="start",
+            )
     try:
         # The range is checked above; no per-block constraint or uniqueness queries.
         block.full_clean(
@@ -182,7 +200,7 @@ def block_create(*, coach: Coach, program: Program, data: Mapping[str, Any]) -> 
     block = Block(
         program=program, order=order, **{f: data.get(f) for f in BLOCK_FIELDS if f in data}
     )
-    _check_block(program, block)
+    _check_block(program, block, list(program.blocks.all()))
     block.save()
     return block
 
@@ -192,7 +210,7 @@ def block_create(*, coach: Coach, program: Program, data: Mapping[str, Any]) -> 
 def block_update(*, coach: Coach, block: Block, data: Mapping[str, Any]) -> Block:
     require_own(coach=coach, program=block.program)
     model_update(instance=block, fields=BLOCK_FIELDS, data=data, save=False)
-    _check_block(block.program, block)
+    _check_block(block.program, block, list(block.program.blocks.exclude(pk=block.pk)))
     block.save()
     return block
 
@@ -343,11 +361,11 @@ def program_structure_save(
     require_own(coach=coach, program=program)
     if blocks is not None:
         program.blocks.all().delete()
-        new_blocks = []
+        new_blocks: list[Block] = []
         for order, data in enumerate(blocks, start=1):
             block = Block(program=program, order=order, **{f: data.get(f) for f in BLOCK_FIELDS})
             try:
-                _check_block(program, block)
+                _check_block(program, block, new_blocks)
             except DomainError as error:
                 raise DomainError(
                     error.message, field=f"blocks.{order - 1}.{error.field}"
@@ -407,3 +425,58 @@ def program_structure_save(
     Prescription.objects.bulk_create([p for p, _ in create])
     Day.objects.bulk_update(update_days, list(DAY_FIELDS))
     return program
+
+
+# --- a lighter (deload) week ----------------------------------------------------------------
+
+# What "lighter" means when a week is copied as a deload week: fewer sets, less load, an easier
+# effort, and days the training rules count as light. Reps and holds stay as they are, so the
+# client keeps practising the same movements.
+LIGHTER_SETS_SHARE = Decimal("0.6")
+LIGHTER_LOAD_SHARE = Decimal("0.8")
+LIGHTER_RPE_DROP = Decimal(2)
+LIGHTER_WEEK_RULES = (
+    f"{LIGHTER_SETS_SHARE:.0%} of the sets (at least 1), {LIGHTER_LOAD_SHARE:.0%} of a load "
+    "you set (or the low end of the stage's load band), target effort (RPE) "
+    f"{LIGHTER_RPE_DROP} lower, and its days at low intensity"
+)
+_HALF = Decimal("0.5")
+
+
+def _lighter(prescription: Prescription) -> None:
+    """Lighten a prescription's dose in place, starting from what the program shows (the
+    coach's values over the stage's): the lighter figures are the coach's own from then on."""
+    stage = template_stage(prescription)
+    sets = prescription.sets if prescription.sets is not None else (stage and stage.sets)
+    if sets:
+        share = (Decimal(sets) * LIGHTER_SETS_SHARE).quantize(Decimal(1), ROUND_HALF_UP)
+        prescription.sets = max(1, int(share))
+    if prescription.load is not None:
+        load = prescription.load * LIGHTER_LOAD_SHARE
+        prescription.load = (load / _HALF).quantize(Decimal(1), ROUND_HALF_UP) * _HALF
+    elif stage is not None and stage.load_min is not None:
+        prescription.load, prescription.load_unit = stage.load_min, stage.load_unit
+    if prescription.target_rpe is not None:
+        prescription.target_rpe = max(Decimal(1), prescription.target_rpe - LIGHTER_RPE_DROP)
+
+
+@changes_plans
+@transaction.atomic
+def week_copy_lighter(*, coach: Coach, program: Program, from_week: int, to_week: int) -> list[Day]:
+    """Copy a week onto another as a lighter week (LIGHTER_WEEK_RULES), for a deload."""
+    # The copies module builds on this one (its fields and access check): imported here.
+    from programs.services.copies import week_copy
+
+    days = week_copy(coach=coach, program=program, from_week=from_week, to_week=to_week)
+    prescriptions = list(
+        Prescription.objects.filter(day__in=days)
+        .select_related("exercise", "stage")
+        .prefetch_related("exercise__stages")
+    )
+    for prescription in prescriptions:
+        _lighter(prescription)
+    Prescription.objects.bulk_update(prescriptions, ["sets", "load", "load_unit", "target_rpe"])
+    Day.objects.filter(pk__in=[day.pk for day in days]).update(intensity=Day.Intensity.LOW)
+    for day in days:
+        day.intensity = Day.Intensity.LOW
+    return days

@@ -299,6 +299,7 @@ EXCLUDED = {
     "program-restore": "a button on the programs list (POST)",
     "program-day": "a part of the builder, fetched into it (checked with the builder)",
     "program-warnings": "a part of the builder, fetched into it (checked with the builder)",
+    "program-parts": "parts of the builder, fetched into it (checked with the builder)",
     "assignment-action": "buttons on the client's page (POST)",
     "webhook-test": "a button on the webhook's page (POST)",
     "webhook-rotate": "a button on the webhook's page (POST)",
