@@ -1,14 +1,28 @@
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
+from coach.errors import DomainError
 from coach.forms import ModelMultipleChoiceField
 from coach.models import Client, Coach
 from exercises.models import Exercise, Stage
 from programs.models import Block, Day, Program, Weekday
 from programs.services import ROUTINE_MAX_ITEMS
+from programs.services.assignments import (
+    STARTS_ON_MISMATCH_CHOICES,
+    Overlap,
+    StartsOnMismatch,
+    plan_start_suggestion,
+)
+
+
+def _day(on: date) -> str:
+    return date_format(on, "l j F Y")
 
 
 class ProgramForm(forms.Form):
@@ -175,18 +189,32 @@ class AssignForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         initial=timezone.localdate,
     )
+    # Shown when a plan's start date is not the weekday of its first session: the coach's
+    # answer, for that date only ("keep:<date>" or "next_weekday:<date>").
+    starts_on_choice = forms.CharField(
+        label="Which start date?", required=False, widget=forms.HiddenInput
+    )
+    # Shown when a client already has a program on these dates; `overlaps_seen` holds the ids
+    # of the programs named, so that "Assign anyway" never covers one the coach has not seen.
+    confirm_overlap = forms.BooleanField(
+        label="Assign anyway", required=False, widget=forms.HiddenInput
+    )
+    overlaps_seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
         *args: Any,
         coach: Coach,
         ladders: Mapping[Exercise, Sequence[Stage]] | None = None,
+        program: Program | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         field = self.fields["clients"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
         field.queryset = Client.objects.for_coach(coach).active().order_by("name")
+        if program is not None and not self.is_bound:
+            self._suggest_start(program)
         # A starting rung for each ladder the program leaves to the client's stage.
         self.ladders = dict(ladders or {})
         for exercise, stages in self.ladders.items():
@@ -197,6 +225,19 @@ class AssignForm(forms.Form):
                 initial=stages[0].pk,
             )
 
+    def _suggest_start(self, program: Program) -> None:
+        """A plan starts, by default, on the next date that is its first session's weekday."""
+        today = timezone.localdate()
+        suggested = plan_start_suggestion(program=program, on=today)
+        if suggested is None:
+            return
+        self.fields["starts_on"].initial = suggested
+        weekday = Weekday(suggested.weekday()).label
+        self.fields["starts_on"].help_text = (
+            f"This plan's first session is on a {weekday}: "
+            f"{'today' if suggested == today else 'the next one is ' + _day(suggested)}."
+        )
+
     def starting_stages(self) -> dict[int, int]:
         """The rungs chosen above each ladder's first."""
         return {
@@ -204,6 +245,57 @@ class AssignForm(forms.Form):
             for exercise, stages in self.ladders.items()
             if self.cleaned_data.get(f"stage_{exercise.pk}") not in (None, stages[0].pk)
         }
+
+    def starts_on_mismatch(self) -> StartsOnMismatch:
+        """The coach's answer for the start date posted, "refuse" when they gave none for it
+        (an answer given for another date never moves this one)."""
+        answer, _, on = self.cleaned_data.get("starts_on_choice", "").partition(":")
+        starts_on = self.cleaned_data.get("starts_on")
+        if starts_on is not None and on == starts_on.isoformat():
+            for choice in STARTS_ON_MISMATCH_CHOICES:
+                if answer == choice != "refuse":
+                    return choice
+        return "refuse"
+
+    def ask_start(self, error: DomainError) -> None:
+        """Offer the plan's next first-session weekday or the date chosen, as two choices."""
+        starts_on: date = self.cleaned_data["starts_on"]
+        suggested = date.fromisoformat(str(error.details["next_starts_on"]))
+        weekday = Weekday(suggested.weekday()).label
+        self.fields["starts_on_choice"].widget = forms.RadioSelect(
+            choices=[
+                (
+                    f"next_weekday:{starts_on.isoformat()}",
+                    f"Start on the next {weekday}, {_day(suggested)}",
+                ),
+                (
+                    f"keep:{starts_on.isoformat()}",
+                    f"Start on {_day(starts_on)}, as chosen",
+                ),
+            ]
+        )
+        self.add_error("starts_on_choice", error.message)
+
+    def overlap_confirmed(self, overlaps: Sequence[Overlap]) -> bool:
+        """Whether "Assign anyway" was ticked for every one of these overlaps."""
+        posted = self.cleaned_data.get("overlaps_seen", "").split(",")
+        seen = {int(pk) for pk in posted if pk.isdecimal()}
+        named = {overlap.assignment.pk for overlap in overlaps}
+        return bool(self.cleaned_data.get("confirm_overlap")) and named <= seen
+
+    def ask_overlap(self, overlaps: Sequence[Overlap]) -> None:
+        """Name each overlap beside an "Assign anyway" box."""
+        data = cast(QueryDict, self.data).copy()
+        data["overlaps_seen"] = ",".join(str(o.assignment.pk) for o in overlaps)
+        data.pop("confirm_overlap", None)
+        self.data = data
+        field = self.fields["confirm_overlap"]
+        field.widget = forms.CheckboxInput(
+            attrs={"aria-describedby": "id_confirm_overlap_error id_confirm_overlap_helptext"}
+        )
+        field.help_text = "Both programs then run side by side on these dates."
+        for overlap in overlaps:
+            self.add_error("confirm_overlap", overlap.message)
 
 
 class DateForm(forms.Form):

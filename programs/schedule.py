@@ -60,3 +60,22 @@ def offset_on(*, assignment: Assignment, on: date) -> int | None:
     if offset < 0 or offset >= assignment.program.total_days:
         return None
     return offset
+
+
+# Shown, never stored: an active assignment whose first day is still ahead of the client.
+SCHEDULED = "scheduled"
+STATUS_LABELS = {**dict(Assignment.Status.choices), SCHEDULED: "Scheduled"}
+
+
+def status_shown(*, status: str, first_day: date, today: date) -> str:
+    """An assignment's status as pages and the API show it on the client's date `today`: an
+    active one that has not started yet is "scheduled"; any other is its stored status."""
+    if status == Assignment.Status.ACTIVE and first_day > today:
+        return SCHEDULED
+    return status
+
+
+def next_on_weekday(on: date, weekday: int) -> date:
+    """`on` when it falls on `weekday` (0 = Monday), else the first date after it that does.
+    OverflowError past the end of the calendar."""
+    return on + timedelta(days=(weekday - on.weekday()) % 7)

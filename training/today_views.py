@@ -26,6 +26,8 @@ from training.selectors import DailyPlan
 
 # A finished program stays on Today this many days after its end (then only if nothing else is).
 FINISHED_SHOWN_DAYS = 14
+# The states of a program the client follows on the day shown.
+CURRENT_STATES = ("training", "rest", "paused")
 
 
 @client_required
@@ -144,15 +146,18 @@ def _today_page(
     }
 
     def plans_html() -> str:
-        plans = _plans_shown(
-            selectors.daily_plans_cached(client=client, on=on, include_inactive=True), on=on
-        )
+        every = selectors.daily_plans_cached(client=client, on=on, include_inactive=True)
+        upcoming = selectors.upcoming_program(plans=every)
+        plans = _plans_shown(every, on=on, upcoming=upcoming is not None)
         return render_to_string(
             "training/_today_plans.html",
             {
                 **context,
                 "coach": client.coach,
                 "plans": plans,
+                "upcoming": upcoming,
+                # Today's plan comes first; the next program is then only named.
+                "has_current": any(plan.state in CURRENT_STATES for plan in plans),
                 "has_program": bool(plans) or selectors.client_has_current_program(client=client),
                 "retry": retry,
                 "csrf_token": CSRF_MARK,
@@ -221,12 +226,15 @@ def _next_set_number(*, assignment: Assignment, on: date, prescription_id: int, 
     return logged.count() + 1
 
 
-def _plans_shown(plans: list[DailyPlan], *, on: date) -> list[DailyPlan]:
+def _plans_shown(plans: list[DailyPlan], *, on: date, upcoming: bool = False) -> list[DailyPlan]:
     """Every current program; a finished one for a fortnight after its end, or the latest one
-    when nothing else is left to show."""
+    when nothing else is left to show (not even a program to come). Programs that have not
+    started are left to the preview of the next one (selectors.upcoming_program)."""
     shown, finished = [], []
     for plan in plans:
         ended = plan.assignment.status in (Assignment.Status.COMPLETED, Assignment.Status.CANCELLED)
+        if plan.state == "before_start":
+            continue
         if plan.state == "finished":
             finished.append(plan)
             if (on - (plan.assignment.ended_on or plan.assignment.last_day)).days <= (
@@ -235,7 +243,7 @@ def _plans_shown(plans: list[DailyPlan], *, on: date) -> list[DailyPlan]:
                 shown.append(plan)
         elif not ended:
             shown.append(plan)
-    if not shown and finished:
+    if not shown and finished and not upcoming:
         shown.append(max(finished, key=lambda p: p.assignment.ended_on or p.assignment.last_day))
     return shown
 

@@ -29,7 +29,7 @@ PAST_ANY_ID = 2**70
 LOG_SET = "/me/log/set/"
 LOG_SESSION = "/me/log/session/"
 STATE_MESSAGES = {
-    "before_start": "Your program starts on",
+    "before_start": "Your program starts Saturday",
     "paused": "has paused this program",
     "finished": "You finished this program on",
     "rest": "A rest day.",
@@ -221,7 +221,7 @@ def test_before_the_start_names_the_first_day(client, wall_month, ivy) -> None:
     coach, program = wall_month
     _make_state("before_start", coach, program, ivy)
     client.force_login(ivy.user)
-    assert "Your program starts on Saturday 20 March." in text_of(client.get("/me/"))
+    assert "Your program starts Saturday 20 March" in text_of(client.get("/me/"))
 
 
 def test_two_active_programs_are_both_shown(client, wall_month, ivy) -> None:

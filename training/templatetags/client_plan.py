@@ -4,15 +4,18 @@ client's, and a session's sets per side."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.formats import date_format
 
 from coach.models import Client
 from exercises.models import Exercise, Stage
 from programs.doses import TemplateDose, template_dose
-from programs.models import Assignment, Prescription, Program
+from programs.models import Assignment, Day, Prescription, Program
+from programs.schedule import STATUS_LABELS, day_offset, status_shown
 from training.doses import dose_resolve
 from training.models import SessionLog, SetLog
 from training.selectors import FixedStageNote, PlanItem, fixed_stage_notes, stages_of
@@ -39,6 +42,18 @@ class ClientSheet:
     client: Client
     items: dict[int, SheetItem]
     notes: list[FixedStageNote]
+    # Each day's date in the client's calendar (by day id); None while a pause leaves it open.
+    dates: dict[int, date | None]
+
+
+@dataclass(frozen=True)
+class SheetDay:
+    """When a day of a sheet falls: its date for one client, else only its weekday (a plan's
+    days have one) or nothing, which leaves the date for the person who prints it to write."""
+
+    on: date | None
+    weekday: str
+    after_pause: bool = False
 
 
 @register.simple_tag
@@ -67,7 +82,34 @@ def client_plan(program: Program, assignment: Assignment | None) -> ClientSheet 
         current=current,
         today=client.local_today(),
     )
-    return ClientSheet(client=client, items=items, notes=notes)
+    return ClientSheet(
+        client=client, items=items, notes=notes, dates=_day_dates(program, assignment)
+    )
+
+
+def _day_dates(program: Program, assignment: Assignment) -> dict[int, date | None]:
+    """The date of each day as the client's Today counts it: from the start date, on the plan's
+    weekdays, moved by the closed pauses. A day due on or after the start of a pause that is
+    still open has no date until the coach resumes it."""
+    dates: dict[int, date | None] = {}
+    for day in program.days.all():
+        on = assignment.date_of(day_offset(program=program, day=day, start=assignment.starts_on))
+        open_pause = assignment.paused_on is not None and on >= assignment.paused_on
+        dates[day.pk] = None if open_pause else on
+    return dates
+
+
+@register.filter
+def sheet_day(day: Day, sheet: ClientSheet | None) -> SheetDay:
+    """`{% with when=day|sheet_day:sheet %}`: the day's date and weekday on the sheet's client's
+    calendar, or only the plan's weekday without a client."""
+    weekday = day.get_weekday_display() if day.weekday is not None else ""
+    if sheet is None or day.pk not in sheet.dates:
+        return SheetDay(on=None, weekday=weekday)
+    on = sheet.dates[day.pk]
+    if on is None:
+        return SheetDay(on=None, weekday=weekday, after_pause=True)
+    return SheetDay(on=on, weekday=date_format(on, "l"))
 
 
 @register.filter
@@ -204,3 +246,16 @@ def entered_by_coach(log: SessionLog | SetLog, client: Client) -> bool:
     """Entered by someone other than the client: their coach, for a client without a login or
     one who reported by message."""
     return log.entered_by_id is not None and log.entered_by_id != client.user_id
+
+
+@register.filter
+def shown_status(assignment: Assignment, today: date) -> str:
+    """The assignment's status on the client's date `today`: "scheduled" before its first day
+    while active, else as stored."""
+    return status_shown(status=assignment.status, first_day=assignment.first_day, today=today)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """The words of a status `shown_status` gives."""
+    return str(STATUS_LABELS.get(status, status))
