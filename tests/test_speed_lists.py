@@ -4,7 +4,7 @@ what it answered before, costs the same queries however long the list, shows eve
 once and never shows one practice's rows to another."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -225,7 +225,7 @@ def test_writes_to_the_library_show_at_once_in_the_endpoint_and_the_page(api, co
 
     copied = post(api, api_url(EXERCISES, shared("deadbug").pk, "copy"))
     assert copied.status_code == 201
-    assert listed(mine)[0] == ["Deadbug", "Rear-foot split squat"]
+    assert listed(mine)[0] == ["Deadbug (mine)", "Rear-foot split squat"]
 
     imported = post(
         api,
@@ -238,12 +238,12 @@ def test_writes_to_the_library_show_at_once_in_the_endpoint_and_the_page(api, co
     )
     assert imported.status_code == 201, imported.content
     api_names, page = listed(mine)
-    assert api_names == ["Deadbug", "Imported lunge", "Rear-foot split squat"]
+    assert api_names == ["Deadbug (mine)", "Imported lunge", "Rear-foot split squat"]
     assert "Imported lunge" in page
 
     assert post(api, api_url(EXERCISES, pk, "archive")).status_code == 200
     api_names, page = listed(mine)
-    assert api_names == ["Deadbug", "Imported lunge"]
+    assert api_names == ["Deadbug (mine)", "Imported lunge"]
     assert "Rear-foot split squat" not in page
     assert names(api, EXERCISES, {"scope": "mine", "archived": "true"}) == ["Rear-foot split squat"]
 
@@ -325,7 +325,10 @@ def test_writes_to_clients_show_at_once(api, coach):
     assert names(api, CLIENTS) == ["Maya Berg"]
 
 
-def test_writes_to_assignments_show_at_once(api, coach, library):
+def test_writes_to_assignments_show_at_once(api, coach, library, time_machine):
+    # On its first day: before it, it is listed as scheduled.
+    time_machine.move_to(datetime(2027, 3, 1, 12, 0, tzinfo=UTC), tick=False)
+    api.force_login(coach.user)
     program = routine(coach, length_days=10, name="Ten days")
     add(coach, program, 1, shared("deadbug"))
     maya = ClientFactory.create(coach=coach, name="Maya")

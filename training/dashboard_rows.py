@@ -6,13 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
+from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from coach.models import Client
+from coach.models import Client, Coach
 from training.models import ClientSummary
+from training.selectors import dashboard_clients
+from training.summaries import summaries_fresh
 
 TODAY_LABELS = dict(ClientSummary.Today.choices)
 # An id no row has, to be replaced by each row's own in its links.
@@ -133,3 +137,49 @@ def dashboard_table_body(clients: Iterable[Client], *, threshold_pct: int) -> Sa
             for row in dashboard_rows(clients, threshold_pct=threshold_pct)
         )
     )
+
+
+@dataclass
+class DashboardPage:
+    """A page of the coach's dashboard, each part read when it is first used (a page drawn
+    before is shown from the cache and reads none of them)."""
+
+    coach: Coach
+    query: str
+    archived: bool
+    attention: bool
+    sort: str
+    page: str | None
+    per_page: int
+
+    @cached_property
+    def clients(self) -> Page[Client]:
+        """The page of clients, with their summaries (the stale ones refreshed)."""
+        found = dashboard_clients(
+            coach=self.coach,
+            query=self.query,
+            archived=self.archived,
+            sort=self.sort,
+            attention=self.attention,
+        )
+        page = Paginator(found, self.per_page).get_page(self.page)
+        if not self.archived:
+            summaries_fresh(page.object_list)
+        return page
+
+    @cached_property
+    def rows(self) -> SafeString:
+        return dashboard_table_body(
+            self.clients.object_list, threshold_pct=self.coach.asymmetry_threshold_pct
+        )
+
+    @property
+    def has_any_client(self) -> bool:
+        """Whether to show the search and the table rather than the first steps."""
+        return bool(
+            self.query
+            or self.archived
+            or self.attention
+            or self.clients.paginator.count
+            or Client.objects.for_coach(self.coach).exists()
+        )

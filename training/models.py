@@ -254,6 +254,8 @@ class ClientSummary(models.Model):
         SKIPPED = "skipped", "Skipped"
         REST = "rest", "Rest day"
         PAUSED = "paused", "Paused"
+        # No session today, and a program that starts on a later date.
+        UPCOMING = "upcoming", "Program not started"
         NONE = "none", "No program"
 
     client = models.OneToOneField(

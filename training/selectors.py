@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Exists,
@@ -330,6 +331,73 @@ def daily_plans_cached(
     )
 
 
+@dataclass
+class UpcomingDay:
+    """A training day of a program that has not started: its date and exercises, in order."""
+
+    on: date
+    day: Day
+    prescriptions: list[Prescription]
+
+    @property
+    def weekday(self) -> int:
+        """0 = Monday … 6 = Sunday."""
+        return self.on.weekday()
+
+
+@dataclass
+class Upcoming:
+    """The client's next program to start, with the training days of its first week."""
+
+    assignment: Assignment
+    days: list[UpcomingDay]
+
+    @property
+    def starts_on(self) -> date:
+        return self.assignment.first_day
+
+
+def upcoming_program(*, plans: Sequence[DailyPlan]) -> Upcoming | None:
+    """Of the plans of one date (`daily_plans` with `include_inactive`), the active program
+    that starts soonest after it, with its first week's training days. Two queries, however
+    long the program."""
+    ahead = [
+        plan.assignment
+        for plan in plans
+        if plan.state == "before_start" and plan.assignment.status == Assignment.Status.ACTIVE
+    ]
+    if not ahead:
+        return None
+    assignment = min(ahead, key=lambda a: (a.first_day, a.pk))
+    program = assignment.program
+    # The first seven calendar days: a routine's days 1-7, a plan's week 1.
+    first_week = Q(number__lte=7) if program.is_routine else Q(week=1)
+    days = (
+        Day.objects.filter(first_week, program=program, is_rest=False)
+        .only("program_id", "number", "week", "weekday", "title")
+        .prefetch_related(
+            Prefetch(
+                "prescriptions",
+                queryset=Prescription.objects.select_related("exercise")
+                .only("day_id", "order", "exercise__name")
+                .order_by("order"),
+            )
+        )
+    )
+    shown = [
+        UpcomingDay(
+            on=day_date(assignment=assignment, day=day),
+            day=day,
+            prescriptions=list(day.prescriptions.all()),
+        )
+        for day in days
+    ]
+    return Upcoming(
+        assignment=assignment,
+        days=sorted((d for d in shown if d.prescriptions), key=lambda d: d.on),
+    )
+
+
 def _last_time(
     *, client: Client, exercise_ids: set[int], before: date
 ) -> tuple[dict[int, list[SetLog]], dict[int, date]]:
@@ -503,20 +571,26 @@ class StageStanding:
         ]
 
 
-def client_stage_overview(*, client: Client) -> list[StageStanding]:
+def client_stage_overview(
+    *, client: Client, assignments: list[Assignment] | None = None
+) -> list[StageStanding]:
     """Every exercise with a ladder in the client's current programs, by name: the client's
     stage, readiness with its evidence, the last moves, and the days ahead whose program fixes
-    another stage.
+    another stage. `assignments`, when given, are the client's current ones (with programs).
 
-    Six queries, whatever the length of the programs or of the history.
+    Five queries, whatever the length of the programs or of the history; of the exercises and
+    stages only the names and order shown are read (their texts are long).
     """
-    assignments = program_selectors.client_current_assignments(client=client)
+    if assignments is None:
+        assignments = program_selectors.client_current_assignments(client=client)
     if not assignments:
         return []
     prescriptions = list(
         Prescription.objects.filter(day__program__in={a.program_id for a in assignments})
         .select_related("day", "exercise", "stage")
         .only(
+            "exercise_id",
+            "stage_id",
             "exercise__name",
             "stage__name",
             "stage__order",
@@ -528,16 +602,22 @@ def client_stage_overview(*, client: Client) -> list[StageStanding]:
         .order_by("day__number", "order")
     )
     exercise_ids = {p.exercise_id for p in prescriptions}
-    exercises = [
-        exercise
-        for exercise in Exercise.objects.filter(pk__in=exercise_ids)
-        .prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("order")))
-        .order_by("name", "id")
-        if exercise.stages.all()
-    ]
+    ladders: dict[int, list[Stage]] = defaultdict(list)
+    for stage in (
+        Stage.objects.filter(exercise_id__in=exercise_ids)
+        .only("exercise_id", "order", "name")
+        .order_by("exercise_id", "order")
+    ):
+        ladders[stage.exercise_id].append(stage)
+    exercises = sorted(
+        {p.exercise_id: p.exercise for p in prescriptions if p.exercise_id in ladders}.values(),
+        key=lambda exercise: (exercise.name, exercise.pk),
+    )
     rows = {
         row.exercise_id: row
-        for row in ClientStage.objects.filter(client=client, exercise_id__in=exercise_ids)
+        for row in ClientStage.objects.filter(client=client, exercise_id__in=exercise_ids).only(
+            "exercise_id", "stage_id", "ready_since", "ready_evidence"
+        )
     }
     history: dict[int, list[StageChange]] = defaultdict(list)
     for change in (
@@ -551,13 +631,23 @@ def client_stage_overview(*, client: Client) -> list[StageStanding]:
         )
         .filter(rank__lte=STAGE_HISTORY_SHOWN)
         .select_related("from_stage", "to_stage", "changed_by")
+        .only(
+            "exercise_id",
+            "changed_at",
+            "reason",
+            "from_stage__order",
+            "to_stage__order",
+            "to_stage__name",
+            "changed_by__name",
+            "changed_by__email",
+        )
         .order_by("-changed_at", "-id")
     ):
         history[change.exercise_id].append(change)
 
     standings = []
     for exercise in exercises:
-        ladder = list(exercise.stages.all())
+        ladder = ladders[exercise.pk]
         row = rows.get(exercise.pk)
         stage = next((s for s in ladder if row is not None and s.pk == row.stage_id), ladder[0])
         standings.append(
@@ -586,19 +676,83 @@ def client_stage_overview(*, client: Client) -> list[StageStanding]:
 
 def client_session_logs(*, client: Client) -> QuerySet[SessionLog]:
     """The client's sessions, newest first, each with its program, who entered it and its sets
-    (exercise and stage): three queries for a page of them, however long the history."""
+    (exercise and stage): three queries for a page of them, however long the history. Of the
+    program, the exercises and the stages only what the client page shows is read."""
     return (
         SessionLog.objects.alive()
         .filter(client=client)
         .select_related("assignment__program", "entered_by")
+        .only(
+            *(
+                f.name
+                for f in SessionLog._meta.concrete_fields
+                if f.name not in {"created_at", "updated_at", "completed_at"}
+            ),
+            "assignment__program__name",
+            "entered_by__name",
+        )
         .prefetch_related(
             Prefetch(
                 "sets",
-                queryset=SetLog.objects.alive().select_related("exercise", "stage").order_by("id"),
+                queryset=SetLog.objects.alive()
+                .select_related("exercise", "stage")
+                .only(
+                    "session_id",
+                    "exercise_id",
+                    "stage_id",
+                    "side",
+                    "reps",
+                    "hold_seconds",
+                    "load",
+                    "load_unit",
+                    "form",
+                    "rpe",
+                    "is_late",
+                    "exercise__name",
+                    "exercise__measurement",
+                    "stage__order",
+                )
+                .order_by("id"),
             )
         )
         .order_by("-on", "-id")
     )
+
+
+# The client page's sessions, per page.
+SESSIONS_PER_PAGE = 10
+CURRENT_STATUSES = (Assignment.Status.ACTIVE, Assignment.Status.PAUSED)
+
+
+class ClientPageParts:
+    """What the coach's client page draws of the client's training, each part read when it is
+    first used (a page drawn before is shown from the cache and reads none of them)."""
+
+    def __init__(self, *, client: Client, page: str | None) -> None:
+        self.client = client
+        self.page = page
+
+    @cached_property
+    def assignments(self) -> list[Assignment]:
+        """Every assignment, newest first."""
+        return list(program_selectors.client_assignments(client=self.client))
+
+    @cached_property
+    def current_assignments(self) -> list[Assignment]:
+        """The active and paused ones, oldest first."""
+        return sorted(
+            (a for a in self.assignments if a.status in CURRENT_STATUSES),
+            key=lambda a: (a.starts_on, a.pk),
+        )
+
+    @cached_property
+    def stages(self) -> list[StageStanding]:
+        return client_stage_overview(client=self.client, assignments=self.current_assignments)
+
+    @cached_property
+    def sessions(self) -> Page[SessionLog]:
+        paginator = Paginator(client_session_logs(client=self.client), SESSIONS_PER_PAGE)
+        return paginator.get_page(self.page)
 
 
 # --- progress ----------------------------------------------------------------------------------
@@ -905,6 +1059,7 @@ TODAY_ORDER = [
     ClientSummary.Today.DONE,
     ClientSummary.Today.REST,
     ClientSummary.Today.PAUSED,
+    ClientSummary.Today.UPCOMING,
     ClientSummary.Today.NONE,
 ]
 DASHBOARD_SORTS: dict[str, Any] = {

@@ -5,16 +5,25 @@ They are refreshed by every write that changes them (the log and stage services 
 `summary_refresh`), by the dashboard for the rows it shows that have gone stale (the client's
 day has turned, or a program of theirs changed since), and by a pass each hour for the clients
 whose day has turned since (`summaries_refresh_due`): "missed" grows with time alone.
+
+The dashboard's drawn pages are kept in the shared cache under the coach's dashboard version
+(`dashboard_version`), which every stored summary of one of the coach's clients changes, with
+the versions of the practice (clients added or changed) and of the programs and library.
 """
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from uuid import uuid4
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from coach.common import PLANS_VERSION_KEY, code_version, versions
 from coach.models import Client
+from coach.response_cache import _practice_key
 from programs.models import Assignment
 from training.models import ClientStage, ClientSummary, SessionLog, SetLog
 from training.progress import (
@@ -27,7 +36,7 @@ from training.progress import (
     session_sides,
     streaks,
 )
-from training.selectors import program_calendars, set_figures
+from training.selectors import ProgramCalendar, program_calendars, set_figures
 
 # Clients refreshed per round of reads: bounds the rows a round holds in memory.
 BATCH_SIZE = 200
@@ -69,6 +78,17 @@ def today_status(days: Iterable[ProgramDay], *, today: date) -> str:
     return Today.NOT_YET
 
 
+def _with_upcoming(status: str, calendars: Iterable[ProgramCalendar], *, today: date) -> str:
+    """A client with no program today but one that starts later is waiting, not without one."""
+    if status != Today.NONE:
+        return status
+    for calendar in calendars:
+        assignment = calendar.assignment
+        if assignment.status == Assignment.Status.ACTIVE and assignment.starts_on > today:
+            return Today.UPCOMING
+    return status
+
+
 def _share(ratio: Decimal | None) -> Decimal | None:
     return None if ratio is None else ratio.quantize(Decimal("0.001"))
 
@@ -81,7 +101,7 @@ def summaries_refresh(*, client_ids: Sequence[int], now: datetime | None = None)
     for start in range(0, len(client_ids), BATCH_SIZE):
         batch = list(
             Client.objects.filter(pk__in=client_ids[start : start + BATCH_SIZE]).only(
-                "id", "time_zone"
+                "id", "time_zone", "coach_id"
             )
         )
         rows = _summaries(batch, now=now)
@@ -91,8 +111,32 @@ def summaries_refresh(*, client_ids: Sequence[int], now: datetime | None = None)
             unique_fields=["client"],
             update_fields=SUMMARY_FIELDS,
         )
+        dashboard_changed(coach_ids={client.coach_id for client in batch})
         stored += len(rows)
     return stored
+
+
+def _dashboard_key(coach_id: int) -> str:
+    return f"dashboard:version:{coach_id}"
+
+
+def dashboard_changed(*, coach_ids: Iterable[int]) -> None:
+    """The dashboard pages of these coaches drawn before this write are stale: now, for this
+    request and the tests, and again once the transaction commits, for a page drawn meanwhile
+    from the rows as they were before the commit."""
+    keys = {_dashboard_key(coach_id): uuid4().hex for coach_id in coach_ids}
+    if not keys:
+        return
+    cache.set_many(keys, None)
+    transaction.on_commit(lambda: cache.set_many({key: uuid4().hex for key in keys}, None))
+
+
+def dashboard_version(coach_id: int) -> str:
+    """The version a drawn page of the coach's dashboard is kept under: of the code, of the
+    programs and library, of the practice (clients added, changed or archived) and of the
+    summaries of the coach's clients."""
+    keys = [PLANS_VERSION_KEY, _practice_key(coach_id), _dashboard_key(coach_id)]
+    return f"{code_version()}.{versions(keys)}"
 
 
 def summary_refresh(*, client: Client) -> None:
@@ -142,7 +186,11 @@ def _summaries(clients: list[Client], *, now: datetime) -> list[ClientSummary]:
             ClientSummary(
                 client=client,
                 on=today,
-                today_status=today_status(days, today=today),
+                today_status=_with_upcoming(
+                    today_status(days, today=today),
+                    calendars.get(client.pk, []),
+                    today=today,
+                ),
                 adherence_7=_share(adherence(days, today=today, last_days=7).ratio),
                 adherence_30=_share(adherence(days, today=today, last_days=30).ratio),
                 missed_in_a_row=missed_in_a_row(days),

@@ -1,19 +1,22 @@
 """The pages that show a client's training: Today, and the coach's dashboard and client page."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from coach import selectors as coach_selectors
+from coach.common import CSRF_MARK, plans_version, with_csrf_token
 from coach.errors import DomainError, add_to_form
 from coach.models import Client, Coach
 from coach.permissions import client_required, coach_required
@@ -23,11 +26,11 @@ from programs.models import Assignment
 from training import selectors, services
 from training.coach_forms import SessionEntryForm, SessionPickForm
 from training.dashboard_forms import ThresholdForm
-from training.dashboard_rows import dashboard_table_body
+from training.dashboard_rows import DashboardPage
 from training.progress import DayStatus
 from training.progress_charts import progress_page
 from training.running import runs_for
-from training.summaries import summaries_fresh
+from training.summaries import dashboard_version
 
 CLIENTS_PER_PAGE = 25
 
@@ -70,6 +73,14 @@ def _columns(sort: str) -> list[Column]:
     return columns
 
 
+# A page of the dashboard is drawn once and kept in the shared cache under the coach's
+# dashboard version (see training.summaries.dashboard_version), the threshold, the query and
+# the quarter of an hour: every time zone's midnight falls on one, so that a page is redrawn,
+# from fresh summaries, once some client's day may have turned.
+DASHBOARD_QUARTER_SECONDS = 15 * 60
+DASHBOARD_CACHE_SECONDS = 6 * 60 * 60  # an entry is never stale; this bounds an unread one
+
+
 @coach_required
 def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
     """The coach's clients, each with today's status, adherence, missed sessions, their largest
@@ -82,34 +93,46 @@ def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
     sort = request.GET.get("sort", "")
     if sort.removeprefix("-") not in selectors.DASHBOARD_SORTS:
         sort = selectors.DEFAULT_DASHBOARD_SORT
-    clients = selectors.dashboard_clients(
-        coach=coach, query=query, archived=archived, sort=sort, attention=attention
+    shown = DashboardPage(
+        coach=coach,
+        query=query,
+        archived=archived,
+        attention=attention,
+        sort=sort,
+        page=request.GET.get("page"),
+        per_page=CLIENTS_PER_PAGE,
     )
-    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    if not archived:
-        summaries_fresh(page.object_list)
-    return render(
+    quarter = int(timezone.now().timestamp()) // DASHBOARD_QUARTER_SECONDS
+    response = render(
         request,
         "training/dashboard.html",
         {
             "coach": coach,
-            "page": page,
             "query": query,
             "archived": archived,
             "attention": attention,
             "sort": sort,
             "columns": _columns(sort),
-            "rows": dashboard_table_body(
-                page.object_list, threshold_pct=coach.asymmetry_threshold_pct
-            ),
+            # Read only when the cache does not hold the drawn page.
+            "page": SimpleLazyObject(lambda: shown.clients),
+            "rows": SimpleLazyObject(lambda: shown.rows),
+            "has_any_client": SimpleLazyObject(lambda: shown.has_any_client),
             "threshold_form": ThresholdForm(instance=coach),
-            "has_any_client": query
-            or archived
-            or attention
-            or page.paginator.count
-            or Client.objects.for_coach(coach).exists(),
+            "drawn_key": ":".join(
+                [
+                    str(coach.pk),
+                    dashboard_version(coach.pk),
+                    str(coach.asymmetry_threshold_pct),
+                    str(quarter),
+                    hashlib.sha256(request.get_full_path().encode()).hexdigest(),
+                ]
+            ),
+            "drawn_seconds": DASHBOARD_CACHE_SECONDS,
+            "csrf_token": CSRF_MARK,
         },
     )
+    response.content = with_csrf_token(response.content.decode(), request).encode()
+    return response
 
 
 @require_POST
@@ -140,32 +163,64 @@ def dashboard_threshold(request: HttpRequest, coach: Coach) -> HttpResponse:
     return redirect(back)
 
 
-SESSIONS_PER_PAGE = 10
 STAGE_STEPS = {"up": True, "down": False}
-CURRENT_STATUSES = (Assignment.Status.ACTIVE, Assignment.Status.PAUSED)
+
+
+# The client page's programs, stages, logging form and sessions are drawn once per client,
+# local date, query and version of what they show (the client's logs, stages and details, and
+# the programs and library: see coach.common.plans_version), and kept in the shared cache. The
+# details, the invite and the reminders (whose rows tasks write without changing a version)
+# are read on every request.
+CLIENT_PAGE_CACHE_SECONDS = 6 * 60 * 60
 
 
 @coach_required
 def client_detail(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
+    """One client as their coach sees them: details, login, programs, stages, a form to log a
+    session for them, their sessions page by page, and their reminders."""
     client = coach_selectors.client_get_for(coach=coach, pk=pk)
-    assignments = list(program_selectors.client_assignments(client=client))
-    sessions = Paginator(selectors.client_session_logs(client=client), SESSIONS_PER_PAGE)
-    return render(
+    shown = selectors.ClientPageParts(client=client, page=request.GET.get("page"))
+    response = render(
         request,
         "training/client_detail.html",
         {
             "client": client,
-            "invite": coach_selectors.client_latest_invite(client),
-            "assignments": assignments,
-            "stages": selectors.client_stage_overview(client=client),
-            "sessions": sessions.get_page(request.GET.get("page")),
-            "pick_form": _pick_form(client, assignments),
+            # Shown only to a client without a login.
+            "invite": SimpleLazyObject(lambda: coach_selectors.client_latest_invite(client)),
+            # Read only when the cache does not hold the drawn parts.
+            "assignments": SimpleLazyObject(lambda: shown.assignments),
+            "stages": SimpleLazyObject(lambda: shown.stages),
+            "sessions": SimpleLazyObject(lambda: shown.sessions),
+            "pick_form": SimpleLazyObject(lambda: _pick_form(client, shown.assignments)),
+            "drawn_key": _client_page_key(request, coach=coach, client=client),
+            "drawn_seconds": CLIENT_PAGE_CACHE_SECONDS,
+            "csrf_token": CSRF_MARK,
         },
+    )
+    response.content = with_csrf_token(response.content.decode(), request).encode()
+    return response
+
+
+def _client_page_key(request: HttpRequest, *, coach: Coach, client: Client) -> str:
+    """What the client page's kept parts are drawn from, beyond their rows' versions: the
+    client's local date (which days lie ahead), the query (the page of sessions and its
+    links), and the names shown of who entered a session or moved a stage."""
+    query = sorted((key, value) for key in request.GET for value in request.GET.getlist(key))
+    names = [(user.name, user.email) for user in (coach.user, client.user) if user is not None]
+    return ":".join(
+        [
+            f"{coach.pk}.{client.pk}",
+            client.local_today().isoformat(),
+            plans_version(client.pk),
+            str(client.user_id or ""),
+            str(client.archived_at or ""),
+            hashlib.sha256(repr((query, names)).encode()).hexdigest(),
+        ]
     )
 
 
 def _pick_form(client: Client, assignments: list[Assignment], data: Any = None) -> SessionPickForm:
-    current = [a for a in assignments if a.status in CURRENT_STATUSES]
+    current = [a for a in assignments if a.status in selectors.CURRENT_STATUSES]
     return SessionPickForm(data, assignments=current, today=client.local_today())
 
 
