@@ -6,8 +6,17 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
-from coach.models import MAX_ID, Client, PersonalAccessToken, User
+from coach.models import (
+    MAX_ID,
+    TIME_ZONES,
+    Client,
+    PersonalAccessToken,
+    User,
+    time_zone_choices,
+)
 from coach.webhooks import EVENTS
 
 
@@ -28,6 +37,62 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": pk},
                 )
         return super()._check_values(value)  # type: ignore[misc]
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box that suggests time zones as the user types (an HTML <datalist>), rather than a
+    drop-down of several hundred names to scroll through."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        defaults = {"autocomplete": "off", "spellcheck": "false", "data-time-zone": ""}
+        super().__init__({**defaults, **(attrs or {})})
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or f'id_{name}'}_choices"
+        box = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}">{}</option>', time_zone_choices())
+        return SafeString(box + format_html('<datalist id="{}">{}</datalist>', list_id, options))
+
+
+# Folds what people type into the IANA spelling: "america/new york" -> "America/New_York", and
+# a city alone, "auckland", to its zone when no other zone ends in that name.
+_TIME_ZONES_FOLDED = {name.casefold(): name for name in TIME_ZONES}
+_CITIES: dict[str, list[str]] = {}
+for _name in sorted(TIME_ZONES):
+    _CITIES.setdefault(_name.rsplit("/", 1)[-1].casefold(), []).append(_name)
+_TIME_ZONES_FOLDED |= {
+    city: names[0]
+    for city, names in _CITIES.items()
+    if len(names) == 1 and city not in _TIME_ZONES_FOLDED
+}
+
+
+class TimeZoneField(forms.ChoiceField):
+    """An IANA time zone, typed with suggestions; only the names in TIME_ZONES are accepted.
+
+    Left empty on a new form, the page fills in the browser's own zone
+    (static/js/time_zone.js)."""
+
+    widget = TimeZoneInput
+    default_error_messages = {
+        "required": "Enter a time zone, e.g. Europe/London.",
+        "invalid_choice": "“%(value)s” is not a time zone we know. Pick one of the names "
+        "suggested as you type.",
+    }
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("help_text", "Type a city or region, e.g. “London” or “New York”.")
+        super().__init__(choices=time_zone_choices, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        typed = " ".join(super().to_python(value).split())
+        return _TIME_ZONES_FOLDED.get(typed.replace(" ", "_").casefold(), typed)
+
+
+def suggest_browser_time_zone(form: forms.BaseForm, name: str = "time_zone") -> None:
+    """Marks the time-zone box of a new, empty form for the browser to fill in its own zone."""
+    if not form.is_bound and not form.initial.get(name):
+        form.fields[name].widget.attrs["data-browser-default"] = ""
 
 
 class LoginForm(AuthenticationForm):
@@ -69,6 +134,27 @@ class PasswordPairForm(forms.Form):
     def _user_for_validation(self):
         return None
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.errors:
+            return
+        # The form comes back without the passwords (they are never sent back to the browser):
+        # say so beside both boxes, or the first one looks filled in by the browser and only the
+        # second gets typed again.
+        for name in ("password1", "password2"):
+            box = self[name]  # made during cleaning, with the field's help text copied
+            box.help_text = format_html(
+                '<strong class="retype">Type the password again: it is not kept when the form '
+                "comes back.</strong>{}",
+                box.help_text,
+            )
+        # The cursor starts where typing is needed: the first field in error, or the first
+        # password box when the error is about the passwords.
+        first_error = next(
+            name for name in self.fields if name in self.errors or name == "password1"
+        )
+        self.fields[first_error].widget.attrs["autofocus"] = True
+
 
 class SignUpForm(PasswordPairForm):
     name = forms.CharField(label="Your name", max_length=150)
@@ -90,6 +176,8 @@ class SignUpForm(PasswordPairForm):
 
 
 class ClientForm(forms.ModelForm):
+    time_zone = TimeZoneField(label="Time zone")
+
     class Meta:
         model = Client
         fields = ["name", "email", "time_zone", "reminder_time", "sex", "prefers_kg", "notes"]
@@ -108,6 +196,10 @@ class ClientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         sex_field = cast(forms.ChoiceField, self.fields["sex"])
         sex_field.choices = [("", "Not given"), *Client.Sex.choices]
+        if self.instance._state.adding and "time_zone" not in kwargs.get("initial", {}):
+            # Not the model's "UTC": an empty box gets the coach's own zone in the browser.
+            self.initial["time_zone"] = ""
+        suggest_browser_time_zone(self)
 
     def validate_unique(self) -> None:
         # Uniqueness per coach is checked by the service, which knows the coach.

@@ -1,11 +1,23 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from coach import account_views, token_views, views, webhook_views
 from coach.forms import LoginForm
 from training.calendar import calendar_feed
+
+# Swagger UI's start-up script is served as a file of its own (`?script`), so the page needs no
+# inline script under the Content-Security-Policy. Its page does carry an inline <style> block,
+# so styles (never scripts) may be inline on this page alone.
+api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
 
 account_patterns = [
     path(
@@ -74,6 +86,14 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("api/v1/", include("coach.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on their own, from pages without a <link rel="icon">
+    # too. The icon's URL carries a content hash once static files are collected, so it
+    # is read when the request comes, not at start-up.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("icons/favicon.ico")),
+        name="favicon",
+    ),
 ]

@@ -1,6 +1,8 @@
+from typing import Any
+
 from django import forms
 
-from coach.models import time_zone_choices
+from coach.forms import TimeZoneField, suggest_browser_time_zone
 
 
 class ReminderSettingsForm(forms.Form):
@@ -22,4 +24,8 @@ class DigestSettingsForm(forms.Form):
         label="Time of the digest",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
+    time_zone = TimeZoneField(label="Your time zone")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        suggest_browser_time_zone(self)

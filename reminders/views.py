@@ -79,7 +79,8 @@ def digest_settings(request: HttpRequest, coach: Coach) -> HttpResponse:
         initial={
             "enabled": settings.enabled,
             "send_time": settings.send_time,
-            "time_zone": settings.time_zone,
+            # Unsaved settings leave the zone empty, for the browser to fill in its own.
+            "time_zone": "" if settings._state.adding else settings.time_zone,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -38,6 +38,7 @@ PUBLIC = {
     "login-email-confirm",
     "calendar-feed",
     "reminder-unsubscribe",
+    "favicon",
 }
 # Pages of any logged-in user, and the client's own pages: not coach pages.
 ACCOUNT_PAGES = {
