@@ -38,6 +38,11 @@ typecheck: install
 migrations-check: install
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
+## Regenerate the committed OpenAPI schema (coach/openapi.yaml) after changing the API.
+.PHONY: schema
+schema: install
+	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file coach/openapi.yaml
+
 ## Regenerate the lock after changing pyproject.toml (needs uv: pip install uv).
 lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements/lock.txt

@@ -2,10 +2,9 @@
 
 from typing import Any
 
-import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -14,7 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coach import selectors, services
+from coach.api_conventions import ConditionalMixin, UpdatedSinceFilterSet
 from coach.api_rows import RowsSerializerMixin, row_output
+from coach.api_schema import request_example
 from coach.models import MAX_ID, TIME_ZONES, Client, Coach
 from coach.response_cache import cached_list
 
@@ -125,15 +126,33 @@ class ClientSerializer(RowsSerializerMixin, serializers.ModelSerializer):
         return value
 
 
-class ClientFilter(django_filters.FilterSet):
+class ClientFilter(UpdatedSinceFilterSet):
     """The filters of the clients' list, built once: the time-zone choices are hundreds."""
 
     class Meta:
         model = Client
-        fields = ["sex", "time_zone"]
+        fields = ["sex", "time_zone", "updated_since"]
 
 
+@extend_schema_view(
+    create=extend_schema(
+        examples=[
+            request_example(
+                "A new client",
+                {
+                    "name": "Ana Ruiz",
+                    "email": "ana.ruiz@example.com",
+                    "time_zone": "Europe/Madrid",
+                    "reminder_time": "07:30",
+                    "sex": "female",
+                    "notes": "Left knee sore after long runs.",
+                },
+            )
+        ]
+    )
+)
 class ClientViewSet(
+    ConditionalMixin,
     RowsListMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -144,14 +163,18 @@ class ClientViewSet(
 
     serializer_class = ClientSerializer
     search_fields = ["name", "email"]
-    ordering_fields = ["name", "created_at"]
+    ordering_fields = ["name", "created_at", "updated_at", "id"]
     filterset_class = ClientFilter
     list_cache = "clients"
 
     queryset = Client.objects.none()
 
     def coach_queryset(self) -> QuerySet[Client]:
-        archived = self.request.query_params.get("archived") in {"1", "true"}
+        params = self.request.query_params
+        if "updated_since" in params and "archived" not in params:
+            # A sync reads the clients archived since as well (`is_archived` says so).
+            return Client.objects.for_coach(self.coach).order_by("name", "id")
+        archived = params.get("archived") in {"1", "true"}
         return selectors.client_list(coach=self.coach, archived=archived)
 
     def get_object(self) -> Client:

@@ -9,6 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from coach.api_conventions import NotModified
 from coach.errors import DomainError, NotAllowed
 
 
@@ -18,12 +19,25 @@ def _text(value: Any) -> str:
     return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _flatten(detail: Any) -> Any:
-    if isinstance(detail, list):
-        return [_flatten(item) for item in detail]
+def _dotted(detail: Any, path: str = "") -> dict[str, list[str]]:
+    """Every message under the path of the input it is about, parts joined by dots
+    (`stages.1.name`, `sets.0.load`): one flat shape, however deep the input."""
+    found: dict[str, list[str]] = {}
     if isinstance(detail, dict):
-        return {_text(key): _flatten(value) for key, value in detail.items()}
-    return _text(detail)
+        for key, value in detail.items():
+            for name, messages in _dotted(value, f"{path}.{key}" if path else str(key)).items():
+                found.setdefault(name, []).extend(messages)
+    elif isinstance(detail, list):
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list):
+                nested = _dotted(item, f"{path}.{index}" if path else str(index))
+                for name, messages in nested.items():
+                    found.setdefault(name, []).extend(messages)
+            else:
+                found.setdefault(path or "non_field_errors", []).append(_text(item))
+    else:
+        found.setdefault(path or "non_field_errors", []).append(_text(detail))
+    return {_text(name): messages for name, messages in found.items()}
 
 
 def _first_code(codes: Any) -> str:
@@ -33,6 +47,9 @@ def _first_code(codes: Any) -> str:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, NotModified):
+        return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": exc.etag})
+    details = exc.details if isinstance(exc, DomainError) else {}
     if isinstance(exc, NotAllowed):
         exc = exceptions.PermissionDenied(exc.message)
     elif isinstance(exc, DomainError):
@@ -52,9 +69,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
-        fields = (
-            _flatten(detail) if isinstance(detail, dict) else {"non_field_errors": _flatten(detail)}
-        )
+        fields = _dotted(detail)
         first_code = _first_code(exc.get_codes())
         body = {"code": first_code, "message": "The input is not valid.", "fields": fields}
         response.status_code = status.HTTP_400_BAD_REQUEST
@@ -65,5 +80,5 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "message": _text(exc.detail if isinstance(exc, exceptions.APIException) else exc),
             "fields": {},
         }
-    response.data = body
+    response.data = {**details, **body}
     return response

@@ -1,20 +1,30 @@
 """The one domain error type. Services raise it; the API and the pages turn it into messages."""
 
-from typing import Self
+from collections.abc import Mapping
+from typing import Any, Self
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import BaseForm
 
 
 class DomainError(Exception):
-    """A rule of the domain was broken by the input. `field` names the input it concerns."""
+    """A rule of the domain was broken by the input. `field` names the input it concerns;
+    `details` are facts a program can act on (the API adds them to its error body)."""
 
     code = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.details = dict(details or {})
         if code:
             self.code = code
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,13 +65,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "coach.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the same headers as pages.
+    "coach.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "coach.api_middleware.ApiErrorShapeMiddleware",
+    # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -211,6 +217,44 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts only from this site's own files: no inline script, no event-handler attributes, no
+# eval. Styles likewise (the pages use no style attributes; the API docs page, whose Swagger UI
+# needs inline styles, relaxes style-src for itself in coach/urls.py). Swagger UI's icons are
+# data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # The library shows a YouTube demo's thumbnail, from YouTube's image host.
+        "img-src": [SELF, "data:", "https://i.ytimg.com"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features no page uses are off, for this site and anything it could embed; Today keeps
+# the screen awake during a timer (vibration is not governed by this header).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": ["self"],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 SESSION_COOKIE_HTTPONLY = True
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -233,15 +277,38 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "coach.api_conventions.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per token, per user (browser sessions) and per address (anyone else), counted in the
+    # shared cache; generous by default, lower where an operator wants.
+    "DEFAULT_THROTTLE_CLASSES": ["coach.api_conventions.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_RATE_TOKEN", "600/min"),
+        "user": os.environ.get("API_RATE_USER", "600/min"),
+        "anon": os.environ.get("API_RATE_ANON", "120/min"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "coach.api_schema.CoachAutoSchema",
     "EXCEPTION_HANDLER": "coach.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Coach API",
-    "DESCRIPTION": "Exercises, programs, clients, assignments and logs of one coaching practice.",
+    "DESCRIPTION": (
+        "Exercises, programs, clients, assignments and logs of one coaching practice.\n\n"
+        "Authenticate with a personal access token (`Authorization: Bearer coach_…`, made on "
+        "the account page) or, from the site itself, the session cookie with its CSRF token. "
+        "A client's token reaches only what the client can; anything outside your practice is "
+        "a 404.\n\n"
+        'Every error is `{"code", "message", "fields"}` (the `Error` schema): `code` '
+        "is for programs, `message` for people, `fields` the messages of each bad input. Lists "
+        "are paginated (`page`, 50 rows) unless their operation answers a plain array."
+    ),
     "VERSION": "1.0.0",
+    # Bodies are documented as JSON, the form encodings being for the browsable API.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "coach.api_schema.add_examples",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",

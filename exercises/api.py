@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -13,10 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coach.api import RowsListMixin, id_field
+from coach.api_conventions import ConditionalMixin
 from coach.api_parsers import JSONParser
 from coach.api_rows import RowsSerializerMixin, row_output
+from coach.api_schema import request_example, response_example
 from exercises import selectors, services
-from exercises.filters import ExerciseFilter
+from exercises.filters import ExerciseSyncFilter
 from exercises.models import Exercise, Stage
 from exercises.transfer import exercises_export, exercises_import
 
@@ -105,7 +107,58 @@ class ExerciseSerializer(RowsSerializerMixin, serializers.ModelSerializer):
         read_only_fields = ["slug", "copied_from", "created_at", "updated_at"]
 
 
+# What GET /exercises/export/ answers and POST /exercises/import/ reads.
+EXPORT_EXAMPLE = {
+    "format": "coach.exercises",
+    "version": 1,
+    "exported_at": "2027-03-09T18:42:00+00:00",
+    "exercises": [
+        {
+            "slug": "split-squat",
+            "name": "Split squat",
+            "summary": "One foot forward, one back; lower the back knee.",
+            "category": "strength",
+            "laterality": "unilateral",
+            "measurement": "reps_load",
+            "archived": False,
+            "regions": ["quads", "glutes"],
+            "equipment": ["dumbbell"],
+            "prerequisites": [],
+            "progressions": [],
+            "regressions": [],
+            "stages": [{"name": "Bodyweight", "sets": 3, "reps_per_side": 8}],
+        }
+    ],
+}
+
+
+@extend_schema_view(
+    create=extend_schema(
+        examples=[
+            request_example(
+                "An exercise with two stages",
+                {
+                    "name": "Split squat",
+                    "summary": "One foot forward, one back; lower the back knee.",
+                    "instructions": ["Take a long stride.", "Lower the back knee.", "Drive up."],
+                    "cues": ["Front knee over the toes"],
+                    "faults": [{"fault": "Front heel lifts", "fix": "Lengthen the stride"}],
+                    "laterality": "unilateral",
+                    "measurement": "reps_load",
+                    "category": "strength",
+                    "regions": ["quads", "glutes"],
+                    "equipment": ["dumbbell"],
+                    "stages": [
+                        {"name": "Bodyweight", "sets": 3, "reps_per_side": 8, "support": "wall"},
+                        {"name": "Loaded", "sets": 3, "reps_per_side": 8, "load_unit": "kg"},
+                    ],
+                },
+            )
+        ]
+    )
+)
 class ExerciseViewSet(
+    ConditionalMixin,
     RowsListMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -115,13 +168,14 @@ class ExerciseViewSet(
     """The shared library (read-only) and the coach's own exercises.
 
     Filters: `search` (also taken as `q`), `category`, `laterality`, `measurement`, `region`,
-    `equipment`, `has_stages`, `scope` (shared | mine), `archived`. Updating replaces the stage
-    ladder with `stages` when given: stages keep their `id`, new ones have none, missing ones are
-    removed.
+    `equipment`, `has_stages`, `scope` (shared | mine), `archived`, `updated_since`. Updating
+    replaces the stage ladder with `stages` when given: stages keep their `id`, new ones have
+    none, missing ones are removed.
     """
 
     serializer_class = ExerciseSerializer
-    filterset_class = ExerciseFilter
+    filterset_class = ExerciseSyncFilter
+    ordering_fields = ["name", "created_at", "updated_at", "id"]
     list_cache = "exercises"
     queryset = Exercise.objects.none()
 
@@ -170,18 +224,49 @@ class ExerciseViewSet(
         exercise = services.exercise_restore(coach=self.coach, exercise=self.get_object())
         return Response(self._reload(exercise))
 
-    @extend_schema(request=None, responses={201: ExerciseSerializer})
+    @extend_schema(
+        summary="Copy an exercise into your library",
+        request=None,
+        responses={201: ExerciseSerializer},
+    )
     @action(detail=True, methods=["post"])
     def copy(self, request: Request, pk: str | None = None) -> Response:
         exercise = services.exercise_copy(coach=self.coach, exercise=self.get_object())
         return Response(self._reload(exercise), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(
+        summary="Export your exercises",
+        description="Your own exercises with their stages, as a JSON document that "
+        "`POST /exercises/import/` reads back (a download: `Content-Disposition: attachment`).",
+        request=None,
+        responses={200: dict},
+        examples=[response_example("Your library", EXPORT_EXAMPLE)],
+    )
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponse:
         return _export_response(exercises_export(coach=self.coach))
 
-    @extend_schema(request={"application/json": dict}, responses={201: dict})
+    @extend_schema(
+        summary="Import exercises",
+        description="Adds the exercises of a document made by `GET /exercises/export/` (sent "
+        "as the JSON body, or as the multipart file `file`) to your library.",
+        request={"application/json": dict},
+        responses={
+            201: inline_serializer(
+                "ImportResult",
+                {
+                    "imported": serializers.IntegerField(),
+                    "ids": serializers.ListField(child=serializers.IntegerField()),
+                },
+            )
+        },
+        examples=[
+            request_example(
+                "An exported library",
+                EXPORT_EXAMPLE,
+            )
+        ],
+    )
     @action(
         detail=False,
         methods=["post"],

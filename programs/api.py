@@ -3,25 +3,46 @@
 import json
 from datetime import date
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
-import django_filters
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from django.http.response import HttpResponseBase
+from django.utils import timezone
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coach.api import CoachScopedMixin, RowsListMixin, id_field
+from coach.api_conventions import (
+    ConditionalMixin,
+    OwnChoiceFilter,
+    UpdatedSinceFilterSet,
+    etag_of,
+    require_match,
+    stamp_text,
+    touch,
+)
 from coach.api_rows import RowsSerializerMixin
+from coach.api_schema import request_example
 from coach.common import programs_version
+from coach.errors import DomainError
 from coach.models import Client
 from programs import selectors, services
 from programs.models import Assignment, Block, Day, Prescription, Program
+from programs.schedule import STATUS_LABELS, status_shown
+from programs.services.assignments import STARTS_ON_MISMATCH_CHOICES
 from programs.services.generator import PLAN_ARGUMENTS, routine_plan
 
 
@@ -40,8 +61,8 @@ class PrescriptionSerializer(serializers.ModelSerializer):
     exercise = id_field(source="exercise_id")
     stage = serializers.IntegerField(source="stage_id", required=False, allow_null=True)
     exercise_name = serializers.CharField(source="exercise.name", read_only=True)
-    stage_order = serializers.IntegerField(source="stage.order", read_only=True, default=None)
-    stage_name = serializers.CharField(source="stage.name", read_only=True, default=None)
+    stage_order = serializers.IntegerField(source="stage.order", read_only=True, allow_null=True)
+    stage_name = serializers.CharField(source="stage.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Prescription
@@ -119,6 +140,15 @@ class ProgramSerializer(ProgramListSerializer):
         return [w.__dict__ for w in selectors.program_rule_warnings(program=program)]
 
 
+class CopyWeekSerializer(serializers.Serializer):
+    from_week = serializers.IntegerField(min_value=1)
+    to_week = serializers.IntegerField(min_value=1)
+    lighter = serializers.BooleanField(
+        default=False,
+        help_text=f"Copy it as a lighter week, for a deload: {services.LIGHTER_WEEK_RULES}.",
+    )
+
+
 class GenerateItemSerializer(PrescriptionSerializer):
     """One exercise of the day to repeat: a prescription with, optionally, its own progression."""
 
@@ -180,7 +210,26 @@ class GeneratePreviewSerializer(serializers.Serializer):
 
 class AssignSerializer(serializers.Serializer):
     clients = serializers.ListField(child=id_field(), min_length=1, max_length=5000)
-    starts_on = serializers.DateField()
+    starts_on = serializers.DateField(
+        help_text="The first date of the program. A plan (weeks × weekdays) starts on the "
+        "weekday of its first session: another date is refused (400, code "
+        "`starts_on_weekday`, `next_starts_on` the next such date) unless "
+        "`starts_on_mismatch` says what to do."
+    )
+    starts_on_mismatch = serializers.ChoiceField(
+        choices=STARTS_ON_MISMATCH_CHOICES,
+        default="refuse",
+        help_text="For a plan whose `starts_on` is not the weekday of its first session: "
+        "`refuse` (the default) answers 400 naming the next such date; `keep` starts on "
+        "`starts_on` as given (the first week's sessions then fall out of order); "
+        "`next_weekday` starts on the next such date (the answer's `starts_on` says which).",
+    )
+    confirm_overlap = serializers.BooleanField(
+        default=False,
+        help_text="A client who already has an active, scheduled or paused program on some of "
+        "these dates is refused (400, code `assignment_overlaps`, with `overlaps`: each such "
+        "program, its client and its dates) unless this is true: then both programs run.",
+    )
     starting_stages = serializers.DictField(
         child=id_field(),
         required=False,
@@ -206,9 +255,85 @@ def _item_data(item: dict[str, Any]) -> dict[str, Any]:
 
 
 PROGRAM_CACHE_SECONDS = 6 * 60 * 60
+# One message for an id the caller cannot use, whether it is another practice's or none at all.
+CLIENTS_OF_YOURS = "Choose clients of your own practice."
+CLIENT_OF_YOURS = "Choose one of your clients."
+DAY_OF_YOURS = "Choose a day of one of your programs."
+PROGRAM_OF_YOURS = "Choose one of your programs or a starter template."
 
 
+class ProgramVersionMixin(ConditionalMixin):
+    """Versioned by a whole program: a program and its parts (days, prescriptions, blocks)
+    share its `ETag`, and every write to any of them moves the program's `updated_at`
+    (`program_changed`). A write runs in one transaction with that move, so the caches the
+    write bumps on commit are drawn again from the program as it now is."""
+
+    _changed_program: int | None = None
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method not in SAFE_METHODS:
+            with transaction.atomic():
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def require_program_version(self, program_id: int) -> None:
+        """`If-Match` of a write that names its program in the body (a new prescription or
+        block), checked against that program, locked until the write commits."""
+        if self.request.headers.get("If-Match"):
+            stamp = (
+                Program.objects.select_for_update()
+                .filter(pk=program_id)
+                .values_list("updated_at", flat=True)
+                .get()
+            )
+            require_match(self.request, etag_of("program", program_id, stamp_text(stamp)))
+
+    def program_changed(self, program_id: int) -> None:
+        touch(Program, program_id)
+        self._changed_program = program_id
+
+    def response_etag(self, response: Response) -> str | None:
+        if response.status_code == status.HTTP_204_NO_CONTENT and self._changed_program:
+            # A part deleted: the answer has no body, but the program has a new version.
+            stamp = (
+                Program.objects.filter(pk=self._changed_program)
+                .values_list("updated_at", flat=True)
+                .get()
+            )
+            return etag_of("program", self._changed_program, stamp_text(stamp))
+        return super().response_etag(response)
+
+
+class ProgramFilter(UpdatedSinceFilterSet):
+    class Meta:
+        model = Program
+        fields = ["kind", "updated_since"]
+
+
+@extend_schema_view(
+    create=extend_schema(
+        examples=[
+            request_example(
+                "A two-week routine with its first day",
+                {
+                    "name": "Single-leg fortnight",
+                    "kind": "routine",
+                    "goal": "Run pain-free",
+                    "length_days": 14,
+                    "days": [
+                        {
+                            "number": 1,
+                            "title": "Strength A",
+                            "prescriptions": [{"exercise": 12, "sets": 3, "reps_per_side": 8}],
+                        }
+                    ],
+                },
+            )
+        ]
+    )
+)
 class ProgramViewSet(
+    ProgramVersionMixin,
     CoachScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -221,11 +346,16 @@ class ProgramViewSet(
     PUT saves the whole structure: `blocks` (replaced) and `days` (matched by `number`, each with
     its `prescriptions`; days left out keep theirs). PATCH changes only the fields given.
     `warnings` lists the training rules the program breaks, each naming its day.
+
+    Days, prescriptions and blocks have no `updated_at` of their own: they are read with their
+    program, and every write to one of them moves the program's `updated_at` (so a sync with
+    `updated_since` reads the program again) and its `ETag`.
     """
 
     queryset = Program.objects.none()
-    filterset_fields = ["kind"]
+    filterset_class = ProgramFilter
     search_fields = ["name", "goal"]
+    ordering_fields = ["name", "created_at", "updated_at", "id"]
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return ProgramListSerializer if self.action == "list" else ProgramSerializer
@@ -235,6 +365,9 @@ class ProgramViewSet(
 
     def get_object(self) -> Program:
         return selectors.program_get_for(coach=self.coach, pk=self.kwargs["pk"], full=True)
+
+    def etag_row(self) -> Program:
+        return selectors.program_get_for(coach=self.coach, pk=self.kwargs["pk"])
 
     def retrieve(  # type: ignore[override]
         self, request: Request, *args: Any, **kwargs: Any
@@ -286,9 +419,13 @@ class ProgramViewSet(
                 blocks=blocks,
                 days=[_day_data(day) for day in days] if days is not None else None,
             )
+        self.program_changed(program.pk)
         return self._detail(program)
 
-    @extend_schema(responses=WarningSerializer(many=True))
+    @extend_schema(
+        summary="List the training rules a program breaks",
+        responses=WarningSerializer(many=True),
+    )
     @action(detail=True, methods=["get"])
     def warnings(self, request: Request, pk: str | None = None) -> Response:
         warnings = selectors.program_rule_warnings(program=self.get_object())
@@ -298,6 +435,7 @@ class ProgramViewSet(
     @action(detail=True, methods=["post"])
     def archive(self, request: Request, pk: str | None = None) -> Response:
         program = services.program_archive(coach=self.coach, program=self.get_object())
+        self.program_changed(program.pk)
         return self._detail(program)
 
     @extend_schema(
@@ -325,30 +463,43 @@ class ProgramViewSet(
         return self._detail(copy, status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=inline_serializer(
-            "CopyWeekRequest",
-            {"from_week": serializers.IntegerField(), "to_week": serializers.IntegerField()},
-        ),
+        summary="Copy a week of a plan onto another",
+        request=CopyWeekSerializer,
         responses=ProgramSerializer,
+        examples=[
+            request_example("A lighter week 4", {"from_week": 3, "to_week": 4, "lighter": True})
+        ],
     )
     @action(detail=True, methods=["post"], url_path="copy-week")
     def copy_week(self, request: Request, pk: str | None = None) -> Response:
+        """Copy every day of `from_week` onto the same days of `to_week`, replacing them;
+        with `lighter`, as a lighter week for a deload."""
         program = self.get_object()
-        weeks = inline_serializer(
-            "CopyWeek",
-            {
-                "from_week": serializers.IntegerField(min_value=1),
-                "to_week": serializers.IntegerField(min_value=1),
-            },
-            data=request.data,
-        )
+        weeks = CopyWeekSerializer(data=request.data)
         weeks.is_valid(raise_exception=True)
-        services.week_copy(coach=self.coach, program=program, **weeks.validated_data)
+        data = dict(weeks.validated_data)
+        copy = services.week_copy_lighter if data.pop("lighter") else services.week_copy
+        copy(coach=self.coach, program=program, **data)
+        self.program_changed(program.pk)
         return self._detail(program)
 
     @extend_schema(
+        summary="Generate a routine, or preview it",
         request=GenerateSerializer,
         responses={201: ProgramSerializer, 200: GeneratePreviewSerializer},
+        examples=[
+            request_example(
+                "Thirty days of holds",
+                {
+                    "name": "Plank month",
+                    "length_days": 30,
+                    "items": [{"exercise": 12, "sets": 3, "hold_seconds": 20}],
+                    "step": "hold",
+                    "step_amount": 5,
+                    "every_days": 7,
+                },
+            )
+        ],
     )
     @action(detail=False, methods=["post"])
     def generate(self, request: Request) -> Response:
@@ -371,13 +522,20 @@ class ProgramViewSet(
         return self._detail(program, status.HTTP_201_CREATED)
 
     @extend_schema(
+        summary="Assign a program to clients",
         request=AssignSerializer,
+        examples=[
+            request_example(
+                "Two clients from Monday", {"clients": [7, 9], "starts_on": "2027-03-08"}
+            )
+        ],
         responses={
             201: inline_serializer(
                 "AssignResult",
                 {
                     "created": serializers.IntegerField(),
                     "assignments": serializers.ListField(child=serializers.IntegerField()),
+                    "starts_on": serializers.DateField(),
                 },
             )
         },
@@ -390,16 +548,23 @@ class ProgramViewSet(
         ids = serializer.validated_data["clients"]
         clients = list(Client.objects.for_coach(self.coach).filter(pk__in=ids))
         if len(clients) != len(set(ids)):
-            raise Http404
+            # Another practice's client reads as one that does not exist.
+            raise DomainError(CLIENTS_OF_YOURS, field="clients")
         assignments = services.assignment_create_bulk(
             coach=self.coach,
             template=program,
             clients=clients,
             starts_on=serializer.validated_data["starts_on"],
             starting_stages=serializer.validated_data.get("starting_stages"),
+            starts_on_mismatch=serializer.validated_data["starts_on_mismatch"],
+            confirm_overlap=serializer.validated_data["confirm_overlap"],
         )
         return Response(
-            {"created": len(assignments), "assignments": [a.pk for a in assignments]},
+            {
+                "created": len(assignments),
+                "assignments": [a.pk for a in assignments],
+                "starts_on": assignments[0].starts_on,
+            },
             status=status.HTTP_201_CREATED,
         )
 
@@ -416,7 +581,11 @@ def _day_data(day: dict[str, Any]) -> dict[str, Any]:
 
 
 class DayViewSet(
-    CoachScopedMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    ProgramVersionMixin,
+    CoachScopedMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """One day of a program: title, intensity, rest day, notes; duplicate and reorder."""
 
@@ -426,13 +595,17 @@ class DayViewSet(
     def get_object(self) -> Day:
         return selectors.day_get_for(coach=self.coach, pk=self.kwargs["pk"])
 
+    def etag_row(self) -> Program:
+        return self.get_object().program
+
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k in services.DAY_FIELDS}
-        serializer.instance = services.day_update(
-            coach=self.coach, day=self.get_object(), data=data
-        )
+        day = self.get_object()
+        serializer.instance = services.day_update(coach=self.coach, day=day, data=data)
+        self.program_changed(day.program_id)
 
     @extend_schema(
+        summary="Copy a day onto other days",
         request=inline_serializer(
             "DuplicateDayRequest",
             {"to_days": serializers.ListField(child=serializers.IntegerField())},
@@ -446,10 +619,12 @@ class DayViewSet(
         if not isinstance(to_days, list) or not all(isinstance(n, int) for n in to_days):
             raise serializers.ValidationError({"to_days": ["Give a list of day numbers."]})
         targets = services.day_duplicate(coach=self.coach, day=day, to_numbers=to_days)
+        self.program_changed(day.program_id)
         days = selectors.day_list(coach=self.coach, pks=[t.pk for t in targets])
         return Response(DaySerializer(days, many=True).data)
 
     @extend_schema(
+        summary="Reorder a day's exercises",
         request=inline_serializer(
             "ReorderRequest", {"ids": serializers.ListField(child=serializers.IntegerField())}
         ),
@@ -462,17 +637,19 @@ class DayViewSet(
         if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
             raise serializers.ValidationError({"ids": ["Give the prescription ids in order."]})
         services.prescriptions_reorder(coach=self.coach, day=day, ids=ids)
+        self.program_changed(day.program_id)
         return Response(DaySerializer(selectors.day_get_for(coach=self.coach, pk=day.pk)).data)
 
 
 class PrescriptionWriteSerializer(PrescriptionSerializer):
-    day = serializers.IntegerField(source="day_id")
+    day = id_field(source="day_id")
 
     class Meta(PrescriptionSerializer.Meta):
         fields = ["day", *PrescriptionSerializer.Meta.fields]
 
 
 class PrescriptionViewSet(
+    ProgramVersionMixin,
     CoachScopedMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -488,14 +665,22 @@ class PrescriptionViewSet(
     def get_object(self) -> Prescription:
         return selectors.prescription_get_for(coach=self.coach, pk=self.kwargs["pk"])
 
+    def etag_row(self) -> Program:
+        return self.get_object().day.program
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = _item_data(dict(serializer.validated_data))
-        day = selectors.day_get_for(coach=self.coach, pk=data.pop("day_id"))
+        try:
+            day = selectors.day_get_for(coach=self.coach, pk=data.pop("day_id"))
+        except Http404 as exc:
+            raise DomainError(DAY_OF_YOURS, field="day") from exc
+        self.require_program_version(day.program_id)
         prescription = services.prescription_add(
             coach=self.coach, day=day, exercise_id=data.pop("exercise"), data=data
         )
+        self.program_changed(day.program_id)
         return Response(
             self._read(prescription),
             status=status.HTTP_201_CREATED,
@@ -509,6 +694,7 @@ class PrescriptionViewSet(
         data = _item_data(dict(serializer.validated_data))
         data.pop("day_id", None)
         services.prescription_update(coach=self.coach, prescription=prescription, data=data)
+        self.program_changed(prescription.day.program_id)
         return Response(self._read(prescription))
 
     def _read(self, prescription: Prescription) -> dict[str, Any]:
@@ -517,16 +703,18 @@ class PrescriptionViewSet(
 
     def perform_destroy(self, instance: Prescription) -> None:
         services.prescription_delete(coach=self.coach, prescription=instance)
+        self.program_changed(instance.day.program_id)
 
 
 class BlockWriteSerializer(BlockSerializer):
-    program = serializers.IntegerField(source="program_id")
+    program = id_field(source="program_id")
 
     class Meta(BlockSerializer.Meta):
         fields = ["program", *BlockSerializer.Meta.fields]
 
 
 class BlockViewSet(
+    ProgramVersionMixin,
     CoachScopedMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -542,27 +730,42 @@ class BlockViewSet(
     def get_object(self) -> Block:
         return selectors.block_get_for(coach=self.coach, pk=self.kwargs["pk"])
 
+    def etag_row(self) -> Program:
+        return self.get_object().program
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        program = selectors.program_get_for(coach=self.coach, pk=data.pop("program_id"))
+        try:
+            program = selectors.program_get_for(coach=self.coach, pk=data.pop("program_id"))
+        except Http404 as exc:
+            raise DomainError(PROGRAM_OF_YOURS, field="program") from exc
+        self.require_program_version(program.pk)
         block = services.block_create(coach=self.coach, program=program, data=data)
+        self.program_changed(program.pk)
         return Response(BlockWriteSerializer(block).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k in services.BLOCK_FIELDS}
-        serializer.instance = services.block_update(
-            coach=self.coach, block=self.get_object(), data=data
-        )
+        block = self.get_object()
+        serializer.instance = services.block_update(coach=self.coach, block=block, data=data)
+        self.program_changed(block.program_id)
 
     def perform_destroy(self, instance: Block) -> None:
         services.block_delete(coach=self.coach, block=instance)
+        self.program_changed(instance.program_id)
 
 
 class AssignmentSerializer(RowsSerializerMixin, serializers.ModelSerializer):
     client_name = serializers.CharField(source="client.name", read_only=True)
     program_name = serializers.CharField(source="program.name", read_only=True)
+    status = serializers.ChoiceField(
+        choices=list(STATUS_LABELS.items()),
+        read_only=True,
+        help_text="`scheduled` while the first day is still ahead in the client's time zone "
+        "(stored as active: filter on `active` to find it); otherwise as stored.",
+    )
     first_day = serializers.DateField(read_only=True)
     last_day = serializers.DateField(read_only=True)
 
@@ -585,28 +788,67 @@ class AssignmentSerializer(RowsSerializerMixin, serializers.ModelSerializer):
             "last_day",
             "ended_on",
             "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        if isinstance(instance, Assignment):
+            data["status"] = status_shown(
+                status=instance.status,
+                first_day=instance.first_day,
+                today=instance.client.local_today(),
+            )
+        return data
 
 
 class DateSerializer(serializers.Serializer):
     on = serializers.DateField(required=False)
 
 
-class AssignmentFilter(django_filters.FilterSet):
-    """The filters of the assignments' list, built once rather than on every request."""
+def _coach_clients(request: Request | None) -> QuerySet[Client]:
+    coach = getattr(getattr(request, "user", None), "coach", None)
+    return Client.objects.for_coach(coach) if coach is not None else Client.objects.none()
+
+
+def _coach_programs(request: Request | None) -> QuerySet[Program]:
+    coach = getattr(getattr(request, "user", None), "coach", None)
+    if coach is None:
+        return Program.objects.none()
+    return Program.objects.visible_to(coach).templates()
+
+
+class AssignmentFilter(UpdatedSinceFilterSet):
+    """The filters of the assignments' list. `client` and `template` are the caller's own: any
+    other id, another practice's or none at all, is the same 400."""
+
+    client = OwnChoiceFilter(queryset=_coach_clients, label="Only this client's assignments.")
+    template = OwnChoiceFilter(
+        queryset=_coach_programs, label="Only the assignments of this program template."
+    )
 
     class Meta:
         model = Assignment
-        fields = ["status", "client"]
+        fields = ["status", "client", "template", "updated_since"]
 
 
-class AssignmentViewSet(RowsListMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Programs given to clients. Create them with POST /programs/{id}/assign/."""
+class AssignmentCreateSerializer(AssignSerializer):
+    clients = None  # type: ignore[assignment]  # one client, named by `client`
+    client = id_field()
+    program = id_field(help_text="A program template of yours, or a starter template.")
+
+
+class AssignmentViewSet(
+    ConditionalMixin, RowsListMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Programs given to clients: one client with POST here, several at once with POST
+    /programs/{id}/assign/."""
 
     serializer_class = AssignmentSerializer
     queryset = Assignment.objects.none()
     filterset_class = AssignmentFilter
+    ordering_fields = ["starts_on", "created_at", "updated_at", "id"]
     list_cache = "assignments"
 
     def coach_queryset(self) -> QuerySet[Assignment]:
@@ -615,11 +857,52 @@ class AssignmentViewSet(RowsListMixin, mixins.RetrieveModelMixin, viewsets.Gener
     def get_object(self) -> Assignment:
         return selectors.assignment_get_for(coach=self.coach, pk=self.kwargs["pk"])
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # A list shows "scheduled" until the client's first day: kept no longer than a
+        # quarter of an hour, the step of every time zone's offset, so it turns on time.
+        now = timezone.now()
+        self.list_cache = f"assignments:{now:%Y%m%d%H}:{now.minute // 15}"
+
     def list_values(self, queryset: QuerySet[Assignment], fields: list[str]) -> QuerySet[Any]:
-        return selectors.assignment_values(queryset, fields=fields)
+        return selectors.assignment_values(queryset, fields=[*fields, "client__time_zone"])
 
     def list_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return selectors.assignment_dates(rows)
+        now = timezone.now()
+        for row in selectors.assignment_dates(rows):
+            today = now.astimezone(ZoneInfo(row.pop("client__time_zone"))).date()
+            row["status"] = status_shown(
+                status=row["status"], first_day=row["first_day"], today=today
+            )
+        return rows
+
+    def etag_parts(self, row: Any) -> Any:
+        # The status shown turns from scheduled to active on the client's first day.
+        return (*super().etag_parts(row), row.client.local_today().isoformat())
+
+    @extend_schema(request=AssignmentCreateSerializer, responses={201: AssignmentSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Give a program to one client from a start date (as POST /programs/{id}/assign/)."""
+        serializer = AssignmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        client = _coach_clients(request).filter(pk=data["client"]).first()
+        if client is None:
+            raise DomainError(CLIENT_OF_YOURS, field="client")
+        program = _coach_programs(request).filter(pk=data["program"]).first()
+        if program is None:
+            raise DomainError(PROGRAM_OF_YOURS, field="program")
+        [assignment] = services.assignment_create_bulk(
+            coach=self.coach,
+            template=program,
+            clients=[client],
+            starts_on=data["starts_on"],
+            starting_stages=data.get("starting_stages"),
+            starts_on_mismatch=data["starts_on_mismatch"],
+            confirm_overlap=data["confirm_overlap"],
+        )
+        fresh = selectors.assignment_get_for(coach=self.coach, pk=assignment.pk)
+        return Response(AssignmentSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
     def _on(self, request: Request, assignment: Assignment) -> date:
         serializer = DateSerializer(data=request.data)
@@ -644,7 +927,11 @@ class AssignmentViewSet(RowsListMixin, mixins.RetrieveModelMixin, viewsets.Gener
         )
         return Response(AssignmentSerializer(assignment).data)
 
-    @extend_schema(request=None, responses=AssignmentSerializer)
+    @extend_schema(
+        summary="Give the client their own copy of the program",
+        request=None,
+        responses=AssignmentSerializer,
+    )
     @action(detail=True, methods=["post"])
     def customise(self, request: Request, pk: str | None = None) -> Response:
         """Give this client a copy of their program of their own (see `program`)."""

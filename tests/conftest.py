@@ -127,9 +127,9 @@ def api_url(base: str, pk: int, action: str = "") -> str:
     return f"{base}{pk}/{action + '/' if action else ''}"
 
 
-def assert_error_shape(body: dict[str, Any], *, flat_fields: bool = False) -> None:
-    """The API's one error shape: a code, a message and the messages by field. With
-    `flat_fields`, each field's messages are a list of text (no nested errors)."""
+def assert_error_shape(body: dict[str, Any], *, flat_fields: bool = True) -> None:
+    """The API's one error shape: a code, a message and the messages by field, each field's
+    messages a list of text (an input inside a list is named by its dotted path)."""
     assert set(body) == {"code", "message", "fields"}
     assert isinstance(body["code"], str)
     assert body["code"]

@@ -298,7 +298,8 @@ def test_a_prescription_or_block_cannot_be_added_to_another_practices_program(cl
         content_type="application/json",
     )
 
-    assert (prescription.status_code, block.status_code) == (404, 404)
+    # an id in a body is an input: another practice's is refused like one of nothing (400)
+    assert (prescription.status_code, block.status_code) == (400, 400)
     assert snapshot(theirs) == before
 
 

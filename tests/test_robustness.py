@@ -154,9 +154,9 @@ def test_ids_past_the_largest_one_are_a_400(api, coach, exercise):
         {"to_days": [2, PAST_ANY_ID]},
     )
 
-    assert_400(assign_it, "clients")
-    assert_400(neighbours, "prerequisites")
-    assert_400(structure, "days")
+    assert_400(assign_it, "clients.1")
+    assert_400(neighbours, "prerequisites.0")
+    assert_400(structure, "days.0.prescriptions.0.exercise")
     assert_400(copy_day, "to_days")
     assert not Assignment.objects.exists()
     assert not exercise.prerequisites.exists()

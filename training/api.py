@@ -12,12 +12,12 @@ from typing import Any, cast
 import django_filters
 from django import forms
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -25,6 +25,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coach.api import id_field
+from coach.api_conventions import (
+    ConditionalMixin,
+    ContentETagMixin,
+    OrderingFilter,
+    stamp_text,
+)
+from coach.api_schema import ErrorSerializer, request_example
 from coach.errors import DomainError, NotAllowed
 from coach.models import MAX_ID, Client
 from coach.selectors import client_get_for, get_in_scope
@@ -134,18 +141,6 @@ def _dotted(detail: Any, prefix: str = "") -> dict[str, Any]:
 
 
 # --- output ---------------------------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The API's one error shape."""
-
-    code = serializers.CharField()
-    message = serializers.CharField()
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        # A field named "fields" would hide the serializer's own `fields`: added here instead.
-        messages = serializers.ListField(child=serializers.CharField())
-        return {**super().get_fields(), "fields": serializers.DictField(child=messages)}
 
 
 class StageBriefSerializer(serializers.ModelSerializer):
@@ -323,11 +318,38 @@ class PlanAssignmentSerializer(serializers.Serializer):
     items = PlanItemSerializer(many=True)
 
 
+class UpcomingExerciseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="exercise_id")
+    name = serializers.CharField(source="exercise.name")
+
+
+class UpcomingDaySerializer(serializers.Serializer):
+    on = serializers.DateField()
+    weekday = serializers.IntegerField(help_text="0 = Monday … 6 = Sunday.")
+    day_number = serializers.IntegerField(source="day.number")
+    title = serializers.CharField(source="day.title")
+    exercises = UpcomingExerciseSerializer(source="prescriptions", many=True)
+
+
+class UpcomingSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField(source="assignment.pk")
+    program = ProgramBriefSerializer(source="assignment.program")
+    starts_on = serializers.DateField(help_text="The program's first day.")
+    days = UpcomingDaySerializer(
+        many=True, help_text="The training days of its first week, with their exercises."
+    )
+
+
 class PlanSerializer(serializers.Serializer):
     client = serializers.IntegerField()
     date = serializers.DateField(help_text="The day shown, in the client's time zone.")
     today = serializers.DateField(help_text="The client's own date now.")
     assignments = PlanAssignmentSerializer(many=True)
+    upcoming = UpcomingSerializer(
+        allow_null=True,
+        help_text="The next program to start after `date`, with its first week; null when "
+        "none is ahead.",
+    )
 
 
 class EvidenceSerializer(serializers.Serializer):
@@ -426,11 +448,12 @@ class StageMoveSerializer(serializers.Serializer):
 # --- the daily plan -------------------------------------------------------------------------
 
 
-class ClientPlanView(APIView):
+class ClientPlanView(ContentETagMixin, APIView):
     """The client's day: each assignment's day number and state, each item at the client's
     stage with its dose and load, and what is logged so far. For the client and their coach."""
 
     @extend_schema(
+        summary="Read a client's plan for a day",
         parameters=[
             OpenApiParameter(
                 "date",
@@ -450,7 +473,13 @@ class ClientPlanView(APIView):
             plans: list[DailyPlan] = selectors.daily_plans_cached(
                 client=client, on=on, include_inactive=True
             )
-            body = {"client": client.pk, "date": on, "today": today, "assignments": plans}
+            body = {
+                "client": client.pk,
+                "date": on,
+                "today": today,
+                "assignments": plans,
+                "upcoming": selectors.upcoming_program(plans=plans),
+            }
             return JSONRenderer().render(PlanSerializer(body, context={"client": client}).data)
 
         # The whole answer is cached, as the JSON sent, with the plan it is drawn from and under
@@ -465,17 +494,26 @@ class ClientPlanView(APIView):
 # --- client stages --------------------------------------------------------------------------
 
 
-class ClientStagesView(APIView):
+class ClientStagesView(ContentETagMixin, APIView):
     """Where the client stands on each exercise, with readiness to move up and its evidence.
     The coach moves the client to a stage, or one step up or down."""
 
-    @extend_schema(responses=ClientStageSerializer(many=True))
+    @extend_schema(
+        summary="List where a client stands on each exercise",
+        responses=ClientStageSerializer(many=True),
+    )
     def get(self, request: Request, pk: int) -> Response:
         client = _client_for(request.user, pk)
         rows = selectors.client_stage_list(client=client).order_by("exercise__name", "exercise")
         return Response(ClientStageSerializer(rows, many=True).data)
 
     @extend_schema(
+        summary="Move a client to a stage, or a step up or down",
+        examples=[
+            request_example(
+                "One step up", {"exercise": 12, "step": "up", "reason": "Three clean sessions."}
+            )
+        ],
         request=StageMoveSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={200: ClientStageSerializer, 409: ErrorSerializer},
@@ -565,7 +603,10 @@ def _log(*, by: Any, assignment: Assignment, data: dict[str, Any]) -> SessionLog
     )
 
 
-class SessionLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+ASSIGNMENT_OF_YOURS = "Choose one of this client's programs."
+
+
+class SessionLogViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Session logs with their sets: a client's own, or a coach's clients'.
 
     Only the client changes or deletes what they logged (a deletion is kept, and shown to
@@ -574,7 +615,7 @@ class SessionLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """
 
     serializer_class = SessionLogSerializer
-    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = SessionLogFilter
     ordering_fields = ["on", "updated_at", "id"]
     ordering = ["-on", "-id"]
@@ -591,11 +632,32 @@ class SessionLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_object(self) -> SessionLog:
         return selectors.session_log_get_for(user=self.request.user, pk=self.kwargs["pk"])
 
+    def etag_parts(self, row: Any) -> Any:
+        # A session reads with its sets: a change to one of them is a new version too.
+        sets = SetLog.objects.filter(session=row).aggregate(changed=Max("updated_at"))
+        return (*super().etag_parts(row), stamp_text(sets["changed"]))
+
     def _read(self, session: SessionLog, code: int = status.HTTP_200_OK) -> Response:
         fresh = _with_sets(SessionLog.objects.filter(pk=session.pk)).get()
         return Response(SessionLogSerializer(fresh).data, status=code)
 
     @extend_schema(
+        summary="Log a day's session and sets",
+        examples=[
+            request_example(
+                "A session with two sets",
+                {
+                    "assignment": 31,
+                    "on": "2027-03-09",
+                    "status": "done",
+                    "effort": 7,
+                    "sets": [
+                        {"prescription": 88, "set_number": 1, "side": "left", "reps": 8},
+                        {"prescription": 88, "set_number": 1, "side": "right", "reps": 8},
+                    ],
+                },
+            )
+        ],
         request=LogCreateSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={201: SessionLogSerializer, 409: ErrorSerializer},
@@ -606,7 +668,11 @@ class SessionLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
         def log() -> Response:
             data = _validated(LogCreateSerializer(data=request.data))
-            assignment = _assignment_for(request.user, data.pop("assignment"))
+            try:
+                assignment = _assignment_for(request.user, data.pop("assignment"))
+            except Http404 as exc:
+                # Another practice's assignment reads as one that does not exist.
+                raise DomainError(ASSIGNMENT_OF_YOURS, field="assignment") from exc
             session = _log(by=request.user, assignment=assignment, data=data)
             return self._read(session, status.HTTP_201_CREATED)
 
@@ -648,7 +714,7 @@ class SessionLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SetLogViewSet(viewsets.GenericViewSet):
+class SetLogViewSet(ConditionalMixin, viewsets.GenericViewSet):
     """One logged set: the client who logged it corrects or deletes it (a soft delete)."""
 
     serializer_class = SetLogSerializer
@@ -875,13 +941,17 @@ def _progress_body(progress: selectors.ClientProgress) -> dict[str, Any]:
     }
 
 
-class ClientProgressView(APIView):
+class ClientProgressView(ContentETagMixin, APIView):
     """The client's progress, as their progress page shows it: adherence over 7 and 30 days
     and the whole program, streaks, the program day by day, and per exercise and side each
     session's figures with its left/right asymmetry index, and the stage changes. For the
     client and their coach."""
 
-    @extend_schema(parameters=[ProgressQuerySerializer], responses=ClientProgressSerializer)
+    @extend_schema(
+        summary="Read a client's progress",
+        parameters=[ProgressQuerySerializer],
+        responses=ClientProgressSerializer,
+    )
     def get(self, request: Request, pk: int) -> Response:
         client = _client_for(request.user, pk)
         query = _validated(ProgressQuerySerializer(data=request.query_params))

@@ -8,7 +8,6 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -19,15 +18,14 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
 )
 from rest_framework import generics, renderers
 from rest_framework.request import Request
 
-from coach.models import MAX_ID, Client
+from coach.api_conventions import OwnChoiceFilter
+from coach.models import Client
 from exercises.models import Exercise
 from training import exports, selectors
-from training.api import ErrorSerializer
 from training.models import SessionLog
 
 
@@ -48,29 +46,6 @@ class CSVRenderer(renderers.BaseRenderer):
         for name, messages in (data.get("fields") or {}).items():
             lines += [f"{name}: {message}" for message in messages]
         return "\n".join(lines).encode()
-
-
-class OwnChoiceField(forms.ModelChoiceField):
-    """A row of the requester's own by its id: anything else, an id past the largest one
-    included, is "not a valid choice" (and never a sign that the row exists)."""
-
-    def to_python(self, value: Any) -> Any:
-        if value in self.empty_values:
-            return None
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            number = 0
-        if not 1 <= number <= MAX_ID:
-            raise DjangoValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(number)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class OwnChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = OwnChoiceField
 
 
 def callers_clients(request: Request | None) -> QuerySet[Client]:
@@ -150,6 +125,7 @@ class SetLogExportView(generics.GenericAPIView):
         return exports.log_export_queryset(sessions)
 
     @extend_schema(
+        summary="Export logs as CSV",
         operation_id="set_logs_export",
         filters=True,
         responses={
@@ -163,7 +139,6 @@ class SetLogExportView(generics.GenericAPIView):
                     OpenApiExample("A header and one row", value=CSV_EXAMPLE, media_type="text/csv")
                 ],
             ),
-            400: ErrorSerializer,
         },
     )
     def get(self, request: Request) -> HttpResponseBase:

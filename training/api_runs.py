@@ -4,17 +4,20 @@ A coach reaches their clients' runs, a client their own. A run for a date alread
 replaces that date's figures (200 rather than 201).
 """
 
+import hashlib
+import json
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from coach.api_conventions import ConditionalMixin, OrderingFilter
 from coach.models import Client
 from training import running
 from training.api import _entered_by_coach
@@ -48,7 +51,11 @@ class RunInputSerializer(serializers.ModelSerializer):
     """A run as typed in: `client` is needed from a coach; a client's own runs need none."""
 
     client = serializers.PrimaryKeyRelatedField(
-        queryset=Client.objects.none(), required=False, allow_null=True
+        queryset=Client.objects.none(),
+        required=False,
+        allow_null=True,
+        # Not the id sent back: one message whether the id is another practice's or nobody's.
+        error_messages={"does_not_exist": "Choose one of your clients."},
     )
 
     class Meta:
@@ -76,6 +83,7 @@ class RunMetricFilter(django_filters.FilterSet):
 
 
 class RunMetricViewSet(
+    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
@@ -83,11 +91,13 @@ class RunMetricViewSet(
 ):
     """A client's runs: cadence (steps per minute), ground contact time (ms) and stride length
     (m) on their local date, newest first. Anyone who may reach the client records and deletes
-    runs; a client's own need no `client`."""
+    runs; a client's own need no `client`. Runs have no `updated_at` (a run recorded again for
+    its date replaces its figures): the list is not incremental, and a run's `ETag` follows
+    its figures."""
 
     serializer_class = RunMetricSerializer
     queryset = RunMetric.objects.none()
-    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = RunMetricFilter
     ordering_fields = ["on", "id"]
     ordering = ["-on", "-id"]
@@ -100,7 +110,16 @@ class RunMetricViewSet(
     def get_object(self) -> RunMetric:
         return running.run_metric_get_for(user=self.request.user, pk=self.kwargs["pk"])
 
-    @extend_schema(request=RunInputSerializer, responses={201: RunMetricSerializer})
+    def etag_parts(self, row: Any) -> Any:
+        figures = RunMetricSerializer(row).data
+        digest = hashlib.sha256(json.dumps(figures, sort_keys=True, default=str).encode())
+        return (row._meta.model_name, row.pk, digest.hexdigest()[:16])
+
+    @extend_schema(
+        summary="Record a run",
+        request=RunInputSerializer,
+        responses={201: RunMetricSerializer, 200: RunMetricSerializer},
+    )
     def create(self, request: Request) -> Response:
         """Record a run; one already recorded on that date is updated (200)."""
         given = RunInputSerializer(data=request.data, context={"request": request})

@@ -290,7 +290,7 @@ def test_patch_changes_only_what_is_sent(api, coach):
     [
         (new_exercise(laterality="sideways"), "laterality"),
         (new_exercise(name=""), "name"),
-        (new_exercise(faults=[{"fault": "Only a fault"}]), "faults"),
+        (new_exercise(faults=[{"fault": "Only a fault"}]), "faults.0.fix"),
         (
             new_exercise(
                 stages=[
@@ -300,12 +300,15 @@ def test_patch_changes_only_what_is_sent(api, coach):
             ),
             "stages.1.load_max",
         ),
-        (new_exercise(stages=[{"name": "Bad gap", "criteria_max_gap_pct": 150}]), "stages"),
+        (
+            new_exercise(stages=[{"name": "Bad gap", "criteria_max_gap_pct": 150}]),
+            "stages.0.criteria_max_gap_pct",
+        ),
         (
             new_exercise(
                 stages=[{"name": "Neg", "load_unit": "kg", "load_min": -1, "load_max": 2}]
             ),
-            "stages",
+            "stages.0.load_min",
         ),
         (new_exercise(prerequisites=[999_999]), "prerequisites"),
     ],

@@ -426,10 +426,10 @@ def test_assign_refuses_other_coaches_archived_and_no_clients(api, coach, librar
     empty = post(api, path, {"clients": [], "starts_on": "2027-02-01"})
     no_date = post(api, path, {"clients": [mine.pk]})
 
-    assert foreign.status_code == 404
-    for response in (old, empty, no_date):
+    for response in (foreign, old, empty, no_date):
         assert response.status_code == 400
         assert_error_shape(response.json())
+    assert foreign.json()["fields"] == {"clients": ["Choose clients of your own practice."]}
     assert "clients" in old.json()["fields"]
     assert "starts_on" in no_date.json()["fields"]
     assert not Assignment.objects.exists()
@@ -589,7 +589,10 @@ def test_blocks_create_patch_delete(api, coach):
 # --- assignments ----------------------------------------------------------------------------
 
 
-def test_assignments_list_pause_resume_cancel(api, coach, library):
+def test_assignments_list_pause_resume_cancel(api, coach, library, time_machine):
+    # On its second day: before its first, it is listed as scheduled.
+    time_machine.move_to(datetime(2027, 2, 2, 12, 0, tzinfo=UTC), tick=False)
+    api.force_login(coach.user)
     program = legs_plan(coach)
     (assignment,) = assign(coach, program, starts_on=date(2027, 2, 1))
     other_coach = CoachFactory.create()
@@ -671,18 +674,26 @@ def test_another_coachs_things_are_not_found(api, coach, library):
         api.get(api_url(PRESCRIPTIONS, prescription.pk)),
         patch(api, api_url(PRESCRIPTIONS, prescription.pk), {"sets": 9}),
         api.delete(api_url(PRESCRIPTIONS, prescription.pk)),
-        post(api, PRESCRIPTIONS, {"day": first.pk, "exercise": shared("squat").pk}),
         api.get(api_url(BLOCKS, block.pk)),
         patch(api, api_url(BLOCKS, block.pk), {"name": "X"}),
         api.delete(api_url(BLOCKS, block.pk)),
-        post(api, BLOCKS, {"program": program.pk, "name": "X", "start": 1, "end": 1}),
         api.get(api_url(ASSIGNMENTS, assignment.pk)),
         post(api, api_url(ASSIGNMENTS, assignment.pk, "pause"), {"on": "2027-02-02"}),
         post(api, api_url(ASSIGNMENTS, assignment.pk, "cancel"), {"on": "2027-02-02"}),
     ]
 
+    # an id in a body is an input: another practice's reads as one that does not exist
+    in_body = [
+        post(api, PRESCRIPTIONS, {"day": first.pk, "exercise": shared("squat").pk}),
+        post(api, BLOCKS, {"program": program.pk, "name": "X", "start": 1, "end": 1}),
+    ]
+
     assert [r.status_code for r in responses] == [404] * len(responses)
     assert_error_shape(responses[0].json())
+    assert [(r.status_code, r.json()["fields"]) for r in in_body] == [
+        (400, {"day": ["Choose a day of one of your programs."]}),
+        (400, {"program": ["Choose one of your programs or a starter template."]}),
+    ]
     program.refresh_from_db()
     assert program.name == "Plan"
     assert Prescription.objects.get(pk=prescription.pk).sets == prescription.sets

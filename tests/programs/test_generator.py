@@ -233,7 +233,7 @@ def test_the_api_refuses_a_bad_progression_with_the_rows_field(api, coach, four)
     assert_error_shape(no_ladder.json())
     assert "has no stages to climb" in no_ladder.json()["fields"]["items.1.step"][0]
     assert bad_choice.status_code == 400
-    assert "not a valid choice" in bad_choice.json()["fields"]["items"]["0"]["step"][0]
+    assert "not a valid choice" in bad_choice.json()["fields"]["items.0.step"][0]
     assert preview_too.status_code == 400
     assert "Give the amount" in preview_too.json()["fields"]["items.0.step_amount"][0]
     assert not Program.objects.exists()

@@ -208,9 +208,11 @@ def test_no_one_else_reads_or_writes_a_clients_logs(coach) -> None:
             assert other.get(url).status_code == 404
             assert patch(other, url, {"note": "mine", "coach_comment": "x"}).status_code == 404
             assert other.delete(url).status_code == 404
-        # nor log into the client's program
+        # nor log into the client's program: its id reads as one that does not exist
         row = set_row(person.prescription_on(10), "right")
-        assert post_log(other, log_body(person, TODAY, row)).status_code == 404
+        refused = post_log(other, log_body(person, TODAY, row))
+        assert refused.status_code == 400
+        assert refused.json()["fields"] == {"assignment": ["Choose one of this client's programs."]}
 
     # and the log is as it was
     assert SetLog.objects.alive().count() == 1
