@@ -119,7 +119,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {"BACKEND": "coach.cache.RedisCache", "LOCATION": CACHE_URL}
     }
 elif CACHE_URL:
     raise ImproperlyConfigured("CACHE_URL must be a redis:// URL (or unset for the database).")
