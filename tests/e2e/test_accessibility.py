@@ -295,6 +295,7 @@ EXCLUDED = {
     "exercise-copy": "a button on the exercise's page (POST)",
     "exercise-restore": "a button on the library page (POST)",
     "exercise-export": "a JSON file to download",
+    "favicon": "a redirect to the site's icon",
     "program-duplicate": "a button on the builder (POST)",
     "program-restore": "a button on the programs list (POST)",
     "program-day": "a part of the builder, fetched into it (checked with the builder)",
