@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from coach.errors import DomainError
@@ -119,6 +120,17 @@ def versions(keys: list[str]) -> str:
 # --- pages drawn once, shown many times -------------------------------------------------------
 # A page part kept in the cache is drawn with this mark where a form's CSRF token goes; each
 # request puts in a token of its own (`with_csrf_token`).
+# Every time zone's offset is a whole number of quarter hours, so each client's local date turns
+# on the quarter hour: an answer that shows what a date derives (missed days, "scheduled") and is
+# kept under `quarter_hour()` is redrawn once some client's day may have turned.
+QUARTER_HOUR_SECONDS = 15 * 60
+
+
+def quarter_hour() -> str:
+    """The current quarter of an hour, as a part of a cache key."""
+    return str(int(timezone.now().timestamp()) // QUARTER_HOUR_SECONDS)
+
+
 CSRF_MARK = "csrf-token-of-this-request"
 
 

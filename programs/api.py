@@ -36,7 +36,7 @@ from coach.api_conventions import (
 )
 from coach.api_rows import RowsSerializerMixin
 from coach.api_schema import request_example
-from coach.common import programs_version
+from coach.common import programs_version, quarter_hour
 from coach.errors import DomainError
 from coach.models import Client
 from programs import selectors, services
@@ -859,10 +859,9 @@ class AssignmentViewSet(
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        # A list shows "scheduled" until the client's first day: kept no longer than a
-        # quarter of an hour, the step of every time zone's offset, so it turns on time.
-        now = timezone.now()
-        self.list_cache = f"assignments:{now:%Y%m%d%H}:{now.minute // 15}"
+        # A list shows "scheduled" until the client's first day: kept per quarter of an hour,
+        # so it turns on time.
+        self.list_cache = f"assignments:{quarter_hour()}"
 
     def list_values(self, queryset: QuerySet[Assignment], fields: list[str]) -> QuerySet[Any]:
         return selectors.assignment_values(queryset, fields=[*fields, "client__time_zone"])

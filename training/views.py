@@ -10,13 +10,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from coach import selectors as coach_selectors
-from coach.common import CSRF_MARK, plans_version, with_csrf_token
+from coach.common import CSRF_MARK, plans_version, quarter_hour, with_csrf_token
 from coach.errors import DomainError, add_to_form
 from coach.models import Client, Coach
 from coach.permissions import client_required, coach_required
@@ -75,9 +74,8 @@ def _columns(sort: str) -> list[Column]:
 
 # A page of the dashboard is drawn once and kept in the shared cache under the coach's
 # dashboard version (see training.summaries.dashboard_version), the threshold, the query and
-# the quarter of an hour: every time zone's midnight falls on one, so that a page is redrawn,
-# from fresh summaries, once some client's day may have turned.
-DASHBOARD_QUARTER_SECONDS = 15 * 60
+# the quarter of an hour (coach.common.quarter_hour), so that a page is redrawn from fresh
+# summaries once some client's day may have turned.
 DASHBOARD_CACHE_SECONDS = 6 * 60 * 60  # an entry is never stale; this bounds an unread one
 
 
@@ -102,7 +100,6 @@ def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
         page=request.GET.get("page"),
         per_page=CLIENTS_PER_PAGE,
     )
-    quarter = int(timezone.now().timestamp()) // DASHBOARD_QUARTER_SECONDS
     response = render(
         request,
         "training/dashboard.html",
@@ -123,7 +120,7 @@ def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
                     str(coach.pk),
                     dashboard_version(coach.pk),
                     str(coach.asymmetry_threshold_pct),
-                    str(quarter),
+                    quarter_hour(),
                     hashlib.sha256(request.get_full_path().encode()).hexdigest(),
                 ]
             ),
