@@ -23,6 +23,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpResponseNotModified
 from django.http.response import HttpResponseBase
 from django.utils import timezone
+from django.utils.cache import parse_etags  # type: ignore[attr-defined]  # not in the stubs
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, filters, status
@@ -73,10 +74,6 @@ def etag_of(*parts: Any) -> str:
     return '"' + "-".join(str(part) for part in parts) + '"'
 
 
-def _tags(header: str) -> list[str]:
-    return [tag.strip() for tag in header.split(",") if tag.strip()]
-
-
 def _opaque(tag: str) -> str:
     return tag[2:] if tag.startswith("W/") else tag
 
@@ -86,7 +83,7 @@ def not_modified(request: Request | Any, etag: str) -> bool:
     header = request.headers.get("If-None-Match")
     if not header:
         return False
-    tags = _tags(header)
+    tags = parse_etags(header)
     return "*" in tags or _opaque(etag) in {_opaque(tag) for tag in tags}
 
 
@@ -96,7 +93,7 @@ def require_match(request: Request | Any, etag: str) -> None:
     header = request.headers.get("If-Match")
     if not header:
         return
-    tags = _tags(header)
+    tags = parse_etags(header)
     if "*" not in tags and etag not in tags:
         raise PreconditionFailed()
 
