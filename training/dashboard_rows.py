@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from coach.models import Client, Coach
 from training.models import ClientSummary
 from training.selectors import dashboard_clients
-from training.summaries import summaries_fresh
+from training.summaries import summaries_fresh, summaries_refresh_changed
 
 TODAY_LABELS = dict(ClientSummary.Today.choices)
 # An id no row has, to be replaced by each row's own in its links.
@@ -154,7 +154,10 @@ class DashboardPage:
 
     @cached_property
     def clients(self) -> Page[Client]:
-        """The page of clients, with their summaries (the stale ones refreshed)."""
+        """The page of clients, with their summaries (the stale ones refreshed). The figures
+        writes have changed are worked out first, so that the sort and the filters use them."""
+        if not self.archived:
+            summaries_refresh_changed(coach_id=self.coach.pk)
         found = dashboard_clients(
             coach=self.coach,
             query=self.query,

@@ -244,8 +244,10 @@ class IdempotencyKey(models.Model):
 
 class ClientSummary(models.Model):
     """A client's figures as the coach's dashboard lists them, stored so that the dashboard
-    sorts and filters in SQL. Kept current by the writes that change them (training.summaries)
-    and, for what changes with the date alone, by a pass once each client's day has turned."""
+    sorts and filters in SQL. The writes that change them count themselves in `changes`; a
+    task after the commit works the figures out again (training.summaries), as does the
+    dashboard for any it shows before then; what changes with the date alone, a pass once each
+    client's day has turned."""
 
     class Today(models.TextChoices):
         DONE = "done", "Done"
@@ -278,9 +280,15 @@ class ClientSummary(models.Model):
     )
     last_logged_on = models.DateField(null=True, blank=True)
     refreshed_at = models.DateTimeField(default=timezone.now)
+    changes = models.PositiveIntegerField(
+        default=0, help_text="Writes since the figures were worked out (0: they are current)."
+    )
 
     class Meta:
         verbose_name_plural = "client summaries"
+        indexes = [
+            models.Index(fields=["changes"], condition=Q(changes__gt=0), name="summary_changed_idx")
+        ]
 
     def __str__(self) -> str:
         return f"Summary of {self.client_id} on {self.on}"

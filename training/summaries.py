@@ -1,16 +1,21 @@
 """The figures of the coach's dashboard, stored per client (ClientSummary) so that the dashboard
 sorts and filters them in SQL at the same cost for 3 clients and for 3,000.
 
-They are refreshed by every write that changes them (the log and stage services call
-`summary_refresh`), by the dashboard for the rows it shows that have gone stale (the client's
-day has turned, or a program of theirs changed since), and by a pass each hour for the clients
-whose day has turned since (`summaries_refresh_due`): "missed" grows with time alone.
+A write that changes them (the log and stage services call `summary_changed`) counts itself on
+the client's row and, once it commits, queues one task that works out again every summary
+counted as changed (`summaries_refresh_changed`): many writes of many clients, one batch of a
+fixed number of queries, and no request waits for it. The dashboard refreshes the changed
+summaries of the coach before it sorts and filters (so it never shows figures a write has made
+stale, task or no task), and the stale rows of the page it shows (the client's day has turned,
+or a program of theirs changed since); a pass each hour refreshes the clients whose day has
+turned since (`summaries_refresh_due`): "missed" grows with time alone.
 
 The dashboard's drawn pages are kept in the shared cache under the coach's dashboard version
 (`dashboard_version`), which every stored summary of one of the coach's clients changes, with
 the versions of the practice (clients added or changed) and of the programs and library.
 """
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -18,7 +23,7 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from coach.common import PLANS_VERSION_KEY, code_version, versions
@@ -57,7 +62,14 @@ SUMMARY_FIELDS = [
     "last_logged_on",
     "refreshed_at",
 ]
+# Set while a refresh task is queued: the writes meanwhile queue no other one.
+REFRESH_QUEUED_KEY = "summaries:refresh-queued"
+# How long a queued task counts as queued (one lost by the broker is replaced after this).
+REFRESH_QUEUED_SECONDS = 30
+# The task runs this long after the first write it answers, to take the writes after it too.
+REFRESH_DELAY_SECONDS = 1
 Today = ClientSummary.Today
+logger = logging.getLogger(__name__)
 LOGGED = [SessionLog.Status.DONE, SessionLog.Status.PARTIAL, SessionLog.Status.SKIPPED]
 
 
@@ -99,10 +111,12 @@ def summaries_refresh(*, client_ids: Sequence[int], now: datetime | None = None)
     now = now or timezone.now()
     stored = 0
     for start in range(0, len(client_ids), BATCH_SIZE):
+        # The count of changes is read before the figures: a write that commits after it has
+        # not been counted here, and its count is left for the next refresh.
         batch = list(
-            Client.objects.filter(pk__in=client_ids[start : start + BATCH_SIZE]).only(
-                "id", "time_zone", "coach_id"
-            )
+            Client.objects.filter(pk__in=client_ids[start : start + BATCH_SIZE])
+            .only("id", "time_zone", "coach_id")
+            .annotate(changes_seen=F("summary__changes"))
         )
         rows = _summaries(batch, now=now)
         ClientSummary.objects.bulk_create(
@@ -111,9 +125,26 @@ def summaries_refresh(*, client_ids: Sequence[int], now: datetime | None = None)
             unique_fields=["client"],
             update_fields=SUMMARY_FIELDS,
         )
+        settled = Q()
+        for client in batch:
+            seen = getattr(client, "changes_seen", None)
+            if seen:
+                settled |= Q(client_id=client.pk, changes=seen)
+        if settled:
+            ClientSummary.objects.filter(settled).update(changes=0)
         dashboard_changed(coach_ids={client.coach_id for client in batch})
         stored += len(rows)
     return stored
+
+
+def summaries_refresh_changed(*, coach_id: int | None = None) -> int:
+    """Work out again the summaries that writes have changed: of one coach's clients (the
+    dashboard, before it sorts), or of everyone (the task)."""
+    changed = ClientSummary.objects.filter(changes__gt=0)
+    if coach_id is not None:
+        changed = changed.filter(client__coach_id=coach_id)
+    ids = list(changed.order_by("client_id").values_list("client_id", flat=True))
+    return summaries_refresh(client_ids=ids) if ids else 0
 
 
 def _dashboard_key(coach_id: int) -> str:
@@ -139,9 +170,34 @@ def dashboard_version(coach_id: int) -> str:
     return f"{code_version()}.{versions(keys)}"
 
 
-def summary_refresh(*, client: Client) -> None:
-    """After a write that changes what the client's dashboard row shows."""
-    summaries_refresh(client_ids=[client.pk])
+def summary_changed(*, client: Client) -> None:
+    """After a write that changes what the client's dashboard row shows: counted on the row
+    now, worked out again after the commit by the task (see the module's text)."""
+    counted = ClientSummary.objects.filter(client_id=client.pk).update(changes=F("changes") + 1)
+    if not counted:
+        # The client's first figures: a row to count on, so that the dashboard's sort and
+        # filters find them changed (and the task works them out).
+        _, made = ClientSummary.objects.get_or_create(
+            client_id=client.pk, defaults={"on": client.local_today(), "changes": 1}
+        )
+        if not made:  # made meanwhile by another request
+            ClientSummary.objects.filter(client_id=client.pk).update(changes=F("changes") + 1)
+    dashboard_changed(coach_ids={client.coach_id})
+    transaction.on_commit(_queue_refresh)
+
+
+def _queue_refresh() -> None:
+    """One task for the writes of the next second; none when one is queued already."""
+    from training.tasks import summaries_refresh_changed_task
+
+    if not cache.add(REFRESH_QUEUED_KEY, 1, REFRESH_QUEUED_SECONDS):
+        return
+    try:
+        summaries_refresh_changed_task.apply_async(countdown=REFRESH_DELAY_SECONDS)
+    except Exception:
+        # The write is stored; the dashboard and the hourly pass work the figures out instead.
+        cache.delete(REFRESH_QUEUED_KEY)
+        logger.exception("Could not queue the refresh of the dashboard figures")
 
 
 def _summaries(clients: list[Client], *, now: datetime) -> list[ClientSummary]:
@@ -216,8 +272,8 @@ def _ready_counts(client_ids: list[int]) -> dict[int, int]:
 
 def stale_summaries(clients: Iterable[Client], *, now: datetime | None = None) -> list[int]:
     """Of these clients (read with their summary), those whose summary is missing, from
-    another day of theirs, or older than the last change to one of their programs. One
-    query."""
+    another day of theirs, changed by a write since, or older than the last change to one of
+    their programs. One query."""
     now = now or timezone.now()
     clients = list(clients)
     changed = dict(
@@ -231,6 +287,7 @@ def stale_summaries(clients: Iterable[Client], *, now: datetime | None = None) -
         if (
             summary is None
             or summary.on != client.local_today(now)
+            or summary.changes
             or (client.pk in changed and changed[client.pk] > summary.refreshed_at)
         ):
             stale.append(client.pk)
@@ -264,7 +321,7 @@ def summaries_refresh_due(*, now: datetime | None = None) -> int:
     clients = (
         Client.objects.active()
         .select_related("summary")
-        .only("id", "time_zone", "summary__on", "summary__refreshed_at")
+        .only("id", "time_zone", "summary__on", "summary__refreshed_at", "summary__changes")
         .order_by("pk")
     )
     due: list[int] = []

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from coach.models import Client, Coach
@@ -18,10 +19,10 @@ from tests.conftest import get_counting_queries
 from tests.programs.factories import assign
 from tests.training.api_support import Trainee, browser, one_sided_hold, routine_of, trainee
 from tests.training.progress_support import sessions_load, words
-from training import services
+from training import services, summaries
 from training.models import ClientSummary, SessionLog
-from training.summaries import dashboard_changed, summaries_refresh_due
-from training.tasks import summaries_refresh_due_task
+from training.summaries import dashboard_changed, summaries_refresh_changed, summaries_refresh_due
+from training.tasks import summaries_refresh_changed_task, summaries_refresh_due_task
 
 pytestmark = pytest.mark.django_db
 
@@ -255,29 +256,101 @@ def summary(person: Client) -> ClientSummary:
     return ClientSummary.objects.get(client=person)
 
 
-def test_each_write_keeps_the_summary_current(practice):
-    # a session logged today: done today, logged today
-    log_good_session(practice.ada, NOW.date())
-    assert (
-        summary(practice.ada.client).today_status,
-        summary(practice.ada.client).last_logged_on,
-    ) == (
-        "done",
-        NOW.date(),
-    )
+def test_each_write_counts_itself_and_the_task_after_it_brings_the_figures_up_to_date(
+    practice, django_capture_on_commit_callbacks
+):
+    # given: the figures as the task after the fixture's writes leaves them
+    summaries_refresh_changed()
+    assert summary(practice.ada.client).changes == 0
+    assert summary(practice.ada.client).today_status == "not_yet"
+
+    # a session logged today: counted as a change, worked out once the write commits
+    with django_capture_on_commit_callbacks(execute=True):
+        log_good_session(practice.ada, NOW.date())
+    ada = summary(practice.ada.client)
+    assert (ada.today_status, ada.last_logged_on, ada.changes) == ("done", NOW.date(), 0)
+
     # the session deleted: not yet again
     session = SessionLog.objects.get(client=practice.ada.client, on=NOW.date())
-    services.session_log_delete(session=session)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_log_delete(session=session)
     assert summary(practice.ada.client).today_status == "not_yet"
+
     # the coach moves Cy up: no longer ready
-    services.client_stage_step(
-        by=practice.coach.user, client=practice.cy.client, exercise=practice.exercise, up=True
-    )
+    assert summary(practice.cy.client).ready_count == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.client_stage_step(
+            by=practice.coach.user, client=practice.cy.client, exercise=practice.exercise, up=True
+        )
     assert summary(practice.cy.client).ready_count == 0
 
 
+def test_the_dashboard_shows_a_write_before_the_task_has_run(practice, coach_client):
+    # given: the figures worked out; then Cy is moved up and Ada logs today, and no task runs
+    summaries_refresh_changed()
+    services.client_stage_step(
+        by=practice.coach.user, client=practice.cy.client, exercise=practice.exercise, up=True
+    )
+    log_good_session(practice.ada, NOW.date())
+    assert summary(practice.cy.client).changes == 1
+
+    # then the dashboard's filter and sort use the new figures, and its rows show them
+    attention = coach_client.get(DASHBOARD, {"attention": "1"})
+    assert "Cy Dahl" not in names(attention)
+    rows = rows_of(coach_client.get(DASHBOARD, {"sort": "today"}))
+    assert "Done" in rows["Ada Lind"]
+    assert summary(practice.cy.client).changes == 0
+
+
+def test_a_refresh_leaves_counted_a_write_made_while_it_worked(practice, monkeypatch):
+    # given: Ada's figures changed by a write
+    summaries_refresh_changed()
+    log_good_session(practice.ada, NOW.date())
+    assert summary(practice.ada.client).changes == 1
+    worked_out = summaries._summaries
+
+    def with_a_write_meanwhile(clients, *, now):  # type: ignore[no-untyped-def]
+        rows = worked_out(clients, now=now)
+        # another request counts a change after the figures were read
+        summaries.summary_changed(client=practice.ada.client)
+        return rows
+
+    monkeypatch.setattr(summaries, "_summaries", with_a_write_meanwhile)
+
+    # when the refresh runs
+    summaries_refresh_changed()
+
+    # then the later write is still counted: the next refresh works it out
+    assert summary(practice.ada.client).changes == 2
+    monkeypatch.setattr(summaries, "_summaries", worked_out)
+    assert summaries_refresh_changed() == 1
+    assert summary(practice.ada.client).changes == 0
+
+
+def test_writes_in_a_row_queue_one_refresh(
+    practice, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(
+        summaries_refresh_changed_task, "apply_async", lambda **options: queued.append(options)
+    )
+    cache.delete(summaries.REFRESH_QUEUED_KEY)
+
+    for on in (date(2027, 3, 9), NOW.date()):
+        with django_capture_on_commit_callbacks(execute=True):
+            log_good_session(practice.ada, on)
+
+    assert queued == [{"countdown": summaries.REFRESH_DELAY_SECONDS}]
+    # the task, once it runs, lets the next write queue another
+    monkeypatch.undo()
+    assert summaries_refresh_changed_task.delay().get() == 2  # Ada and Cy
+    assert cache.get(summaries.REFRESH_QUEUED_KEY) is None
+
+
 def test_the_hourly_pass_counts_missed_days_as_each_clients_day_turns(practice, time_machine):
-    # given: every summary is current (Dee's made now: no write has made it yet)
+    # given: every summary is current (the writes' task has run; Dee's is made now: no write
+    # has made it yet)
+    summaries_refresh_changed()
     assert summaries_refresh_due(now=NOW) == 1
     assert summaries_refresh_due(now=NOW) == 0
     assert summary(practice.bo.client).missed_in_a_row == 3
