@@ -29,6 +29,7 @@ from coach.api_conventions import (
     ConditionalMixin,
     ContentETagMixin,
     OrderingFilter,
+    etag_of,
     stamp_text,
 )
 from coach.api_schema import ErrorSerializer, request_example
@@ -639,7 +640,11 @@ class SessionLogViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.Generi
 
     def _read(self, session: SessionLog, code: int = status.HTTP_200_OK) -> Response:
         fresh = _with_sets(SessionLog.objects.filter(pk=session.pk)).get()
-        return Response(SessionLogSerializer(fresh).data, status=code)
+        response = Response(SessionLogSerializer(fresh).data, status=code)
+        if code == status.HTTP_201_CREATED:
+            # The tag of the row just read (the route names none to look it up by again).
+            response["ETag"] = etag_of(*self.etag_parts(fresh))
+        return response
 
     @extend_schema(
         summary="Log a day's session and sets",

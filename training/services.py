@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from coach.common import model_update, plans_changed
+from coach.common import logs_changed, model_update, plans_changed
 from coach.errors import DomainError
 from coach.models import Client, Coach, User
 from exercises.models import Exercise, Stage
@@ -22,7 +22,7 @@ from training.doses import dose_resolve
 from training.models import ClientStage, SessionLog, SetLog, StageChange
 from training.progress import asymmetry_index, side_totals
 from training.selectors import stages_of
-from training.summaries import summary_refresh
+from training.summaries import summary_changed
 
 SESSION_FIELDS = ("status", "skip_reason", "effort", "note", "video_url")
 SET_FIELDS = ("reps", "hold_seconds", "load", "load_unit", "support", "rpe", "form", "note")
@@ -62,7 +62,12 @@ def client_stage_set(
     row.ready_since = None
     row.ready_evidence = []
     row.save()
-    plans_changed(client_id=client.pk)
+    if by is None:
+        # The first rung, stored as the client first logs the exercise: the stage they stood on
+        # already (their program reads the same), with its first row of history.
+        logs_changed(client_id=client.pk)
+    else:
+        plans_changed(client_id=client.pk)
     change = StageChange.objects.create(
         client=client,
         exercise=exercise,
@@ -73,7 +78,7 @@ def client_stage_set(
     )
     webhook_payloads.stage_changed(change=change, client=client)
     if by is not None:  # the system's first rung changes nothing the dashboard shows
-        summary_refresh(client=client)
+        summary_changed(client=client)
     return row
 
 
@@ -114,7 +119,7 @@ def readiness_evaluate(*, client: Client, exercise: Exercise) -> ClientStage | N
     evidence marks them).
     """
     # Called after every change to the client's sets: their plan shows what is logged.
-    plans_changed(client_id=client.pk)
+    logs_changed(client_id=client.pk)
     row = (
         ClientStage.objects.filter(client=client, exercise=exercise).select_related("stage").first()
     )
@@ -156,6 +161,8 @@ def readiness_evaluate(*, client: Client, exercise: Exercise) -> ClientStage | N
             {"session": session.pk, "on": session.on.isoformat(), "late": session.is_late}
         )
     ready = len(evidence) == needed
+    if (ready, evidence if ready else []) == (row.ready_since is not None, row.ready_evidence):
+        return row  # unchanged: nothing to store, and no new version for sync readers
     if ready and row.ready_since is None:
         row.ready_since = timezone.now()
     elif not ready:
@@ -222,12 +229,12 @@ def _check_date(*, client: Client, assignment: Assignment, on: date) -> int:
 
 def _session_for(*, by: User, client: Client, assignment: Assignment, on: date) -> SessionLog:
     offset = _check_date(client=client, assignment=assignment, on=on)
-    day = assignment.program.days.filter(
-        **day_at(program=assignment.program, start=assignment.starts_on, offset=offset)
-    ).first()
     session = SessionLog.objects.alive().filter(assignment=assignment, on=on).first()
     if session is not None:
         return session
+    day = assignment.program.days.filter(
+        **day_at(program=assignment.program, start=assignment.starts_on, offset=offset)
+    ).first()
     try:
         with transaction.atomic():
             return SessionLog.objects.create(
@@ -244,23 +251,31 @@ def _session_for(*, by: User, client: Client, assignment: Assignment, on: date) 
 
 @transaction.atomic
 def session_log_save(
-    *, by: User, client: Client, assignment: Assignment, on: date, data: Mapping[str, Any]
+    *,
+    by: User,
+    client: Client,
+    assignment: Assignment,
+    on: date,
+    data: Mapping[str, Any],
+    session: SessionLog | None = None,
 ) -> SessionLog:
     """Create or change the client's session of a day: status (done, partial, skipped with a
-    reason), overall effort, note, a form-check video link."""
-    session = _session_for(by=by, client=client, assignment=assignment, on=on)
+    reason), overall effort, note, a form-check video link. `session`: that day's session,
+    when the caller has just read it."""
+    if session is None or (session.assignment_id, session.on) != (assignment.pk, on):
+        session = _session_for(by=by, client=client, assignment=assignment, on=on)
     data = dict(data)
     if data.get("status") == SessionLog.Status.SKIPPED and not (
         data.get("skip_reason") or session.skip_reason
     ):
         raise DomainError("Say why the session was skipped.", field="skip_reason")
     model_update(instance=session, fields=SESSION_FIELDS, data=data)
-    plans_changed(client_id=client.pk)
+    logs_changed(client_id=client.pk)
     if session.status != SessionLog.Status.OPEN and session.completed_at is None:
         session.completed_at = timezone.now()
         session.save(update_fields=["completed_at", "updated_at"])
         webhook_payloads.session_completed(session=session, client=client, assignment=assignment)
-    summary_refresh(client=client)
+    summary_changed(client=client)
     return session
 
 
@@ -288,7 +303,7 @@ def set_log_create(
         data=data,
         client_uuid=client_uuid,
     )
-    summary_refresh(client=client)
+    summary_changed(client=client)
     return set_log
 
 
@@ -386,7 +401,11 @@ def _set_log_create(
     if session.status == SessionLog.Status.SKIPPED:
         session.status = SessionLog.Status.OPEN
         session.save(update_fields=["status", "updated_at"])
-    readiness_evaluate(client=client, exercise=exercise)
+    if stage is None:
+        # No ladder to move up (the exercise has no stages): only the plan shows the set.
+        logs_changed(client_id=client.pk)
+    else:
+        readiness_evaluate(client=client, exercise=exercise)
     return set_log
 
 
@@ -395,7 +414,7 @@ def set_log_update(*, set_log: SetLog, data: Mapping[str, Any]) -> SetLog:
     """Correct a logged set (the client who logged it)."""
     model_update(instance=set_log, fields=(*SET_FIELDS, "side", "set_number"), data=data)
     readiness_evaluate(client=set_log.session.client, exercise=set_log.exercise)
-    summary_refresh(client=set_log.session.client)
+    summary_changed(client=set_log.session.client)
     return set_log
 
 
@@ -405,7 +424,7 @@ def set_log_delete(*, set_log: SetLog) -> None:
     set_log.deleted_at = timezone.now()
     set_log.save(update_fields=["deleted_at", "updated_at"])
     readiness_evaluate(client=set_log.session.client, exercise=set_log.exercise)
-    summary_refresh(client=set_log.session.client)
+    summary_changed(client=set_log.session.client)
 
 
 @transaction.atomic
@@ -414,17 +433,17 @@ def session_log_delete(*, session: SessionLog) -> None:
     session.sets.alive().update(deleted_at=now, updated_at=now)
     session.deleted_at = now
     session.save(update_fields=["deleted_at", "updated_at"])
-    plans_changed(client_id=session.client_id)
+    logs_changed(client_id=session.client_id)
     for exercise in Exercise.objects.filter(set_logs__session=session).distinct():
         readiness_evaluate(client=session.client, exercise=exercise)
-    summary_refresh(client=session.client)
+    summary_changed(client=session.client)
 
 
 def session_log_comment(*, session: SessionLog, comment: str) -> SessionLog:
     """The coach's comment on a client's session."""
     comment = comment.replace("\x00", "")  # PostgreSQL refuses NUL in text
     model_update(instance=session, fields=("coach_comment",), data={"coach_comment": comment})
-    plans_changed(client_id=session.client_id)
+    logs_changed(client_id=session.client_id)
     return session
 
 
@@ -442,9 +461,10 @@ def session_log_enter(
     `set_number`, `side`, what was done, an optional `client_uuid`), then how it went: a client
     logging through the API, or a coach entering a session for a client. Nothing is stored when
     any part is refused; a set's error names its input (`sets.2.side`)."""
+    session = None
     for index, item in enumerate(sets):
         try:
-            _set_log_create(
+            session = _set_log_create(
                 by=by,
                 client=client,
                 assignment=assignment,
@@ -453,10 +473,12 @@ def session_log_enter(
                 exercise_id=item.get("exercise"),
                 data=item,
                 client_uuid=item.get("client_uuid"),
-            )
+            ).session
         except DomainError as error:
             if error.field is None or error.field in SET_INPUTS:
                 field = f"sets.{index}.{error.field}" if error.field else f"sets.{index}"
                 raise DomainError(error.message, field=field, code=error.code) from error
             raise
-    return session_log_save(by=by, client=client, assignment=assignment, on=on, data=data)
+    return session_log_save(
+        by=by, client=client, assignment=assignment, on=on, data=data, session=session
+    )
