@@ -54,9 +54,11 @@ def model_update(
 
 # --- versions of cached daily plans ---------------------------------------------------------
 # A client's daily plan is cached under the versions of what it is built from: the programs and
-# the library (one version for everyone: they change rarely) and the client's own logs, stages
-# and details. A write gives the version a new value, so a plan built before it is never read
-# again; nothing has to find and delete the stale entries.
+# the library (one version for everyone: they change rarely), the client's stages and details,
+# and the client's logs (their sessions, sets, runs and readiness; the most frequent writes, and
+# what the builder of the client's own copy does not show). A write gives the version a new
+# value, so a plan built before it is never read again; nothing has to find and delete the
+# stale entries.
 
 PLANS_VERSION_KEY = "plans:version"
 
@@ -65,21 +67,39 @@ def _client_plans_key(client_id: int) -> str:
     return f"plans:version:client:{client_id}"
 
 
-def plans_changed(*, client_id: int | None = None) -> None:
-    """Plans built before this write are stale: of one client, or (None) of everyone.
+def _client_logs_key(client_id: int) -> str:
+    return f"plans:version:logs:{client_id}"
 
-    The version changes now, so this request and the tests see the change, and again once the
-    transaction commits, so that a plan another request built from the data as it was before
-    the commit (and stored under the first new version) is never read.
-    """
-    key = PLANS_VERSION_KEY if client_id is None else _client_plans_key(client_id)
+
+def _new_version(key: str) -> None:
+    """The version changes now, so this request and the tests see the change, and again once
+    the transaction commits, so that a plan another request built from the data as it was
+    before the commit (and stored under the first new version) is never read."""
     cache.set(key, uuid4().hex, None)
     transaction.on_commit(lambda: cache.set(key, uuid4().hex, None))
+
+
+def plans_changed(*, client_id: int | None = None) -> None:
+    """Plans built before this write are stale: of one client, or (None) of everyone."""
+    _new_version(PLANS_VERSION_KEY if client_id is None else _client_plans_key(client_id))
+
+
+def logs_changed(*, client_id: int) -> None:
+    """What the client logged changed (a set, a session, a run, their readiness): their
+    plans are stale, their program as the builder shows it is not."""
+    _new_version(_client_logs_key(client_id))
 
 
 def plans_version(client_id: int) -> str:
     """The version a cached plan of this client is stored under. A version the cache lost is
     replaced by a new one (never by an old value, which could name a stale plan)."""
+    keys = [PLANS_VERSION_KEY, _client_plans_key(client_id), _client_logs_key(client_id)]
+    return f"{code_version()}.{versions(keys)}"
+
+
+def program_version(client_id: int) -> str:
+    """The version of the client's program as drawn without their logs: the programs, the
+    library, the client's stages and details."""
     return f"{code_version()}.{versions([PLANS_VERSION_KEY, _client_plans_key(client_id)])}"
 
 

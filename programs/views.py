@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST
 
-from coach.common import CSRF_MARK, plans_version, programs_version, with_csrf_token
+from coach.common import CSRF_MARK, program_version, programs_version, with_csrf_token
 from coach.errors import DomainError, add_to_form
 from coach.models import Coach
 from coach.permissions import coach_required
@@ -218,7 +218,8 @@ def program_builder(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse
         version = programs_version()
     else:
         client = assignment.client
-        version = f"{plans_version(client.pk)}.{client.local_today().isoformat()}"
+        # The client's logs are not drawn here: a set logged leaves the page as it was.
+        version = f"{program_version(client.pk)}.{client.local_today().isoformat()}"
     key = f"builder:{coach.pk}:{program.pk}:{int(editable)}:{version}"
 
     content = cache.get(key)

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
-from coach.common import plans_changed
+from coach.common import logs_changed
 from coach.errors import DomainError
 from coach.models import Client, User
 from coach.selectors import get_in_scope
@@ -141,7 +141,7 @@ def run_metric_save(
     run, created = RunMetric.objects.update_or_create(
         client=client, on=on, defaults={**values, "entered_by": by}
     )
-    plans_changed(client_id=client.pk)
+    logs_changed(client_id=client.pk)
     return run, created
 
 
@@ -149,7 +149,7 @@ def run_metric_save(
 def run_metric_delete(*, run: RunMetric) -> None:
     _writable(run.client)
     run.delete()
-    plans_changed(client_id=run.client_id)
+    logs_changed(client_id=run.client_id)
 
 
 # --- importing a watch's export ------------------------------------------------------------
@@ -409,7 +409,7 @@ def run_import(
     run_import_mapping_save(
         user=by, columns={k: v for k, v in columns.items() if k in places}, units=units
     )
-    plans_changed(client_id=client.pk)
+    logs_changed(client_id=client.pk)
     return RunImported(
         created=len(new),
         updated=len(changed),

@@ -13,9 +13,10 @@ from django.utils import timezone
 from programs import services
 from programs.models import Prescription
 from tests.coach.factories import ClientFactory, CoachFactory
+from tests.conftest import get_counting_queries
 from tests.exercises.factories import shared, stage_of
 from tests.programs.factories import add, assign, routine
-from training.services import client_stage_step
+from training.services import client_stage_step, session_log_enter
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,34 @@ def test_a_clients_stage_change_shows_on_their_copy(coach_client, coach, library
     # the copy fixes stage 1, and the client now stands on stage 2: the coach is told
     assert "Fixed stages and Ruth Stage's stages" not in before
     assert "Fixed stages and Ruth Stage's stages" in page_text(coach_client, path)
+
+
+def test_a_set_the_client_logs_leaves_their_copy_kept(coach_client, coach, library) -> None:
+    # given: Ruth's own copy, drawn once
+    program = routine(coach, length_days=7, name="Single-leg week")
+    sldl = shared("single-leg-deadlift")
+    add(coach, program, 7, sldl, stage=stage_of(sldl, 1), sets=2)
+    person = ClientFactory.create(coach=coach, name="Ruth Stage", with_login=True)
+    (assignment,) = assign(coach, program, starts_on=timezone.localdate(), clients=[person])
+    path = f"/programs/{assignment.program_id}/"
+    _, drawn = get_counting_queries(coach_client, path)
+    _, kept = get_counting_queries(coach_client, path)
+    prescription = Prescription.objects.get(day__program=assignment.program)
+
+    # when she logs a set (her plan changes; her program does not)
+    session_log_enter(
+        by=person.user,
+        client=person,
+        assignment=assignment,
+        on=person.local_today(),
+        data={},
+        sets=[{"prescription": prescription.pk, "side": "left", "reps": 8, "form": 4}],
+    )
+
+    # then the coach's next visit is still the kept page; a stage change draws it again
+    assert get_counting_queries(coach_client, path)[1] == kept < drawn
+    client_stage_step(by=coach.user, client=person, exercise=sldl, up=True, reason="Ready")
+    assert get_counting_queries(coach_client, path)[1] > kept
 
 
 def test_the_pages_forms_carry_the_visitors_csrf_token(coach, hinge_week) -> None:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from coach.common import plans_changed
+from coach.common import logs_changed
 from programs.models import Assignment, Prescription
 from training.models import SessionLog, SetLog
 from training.summaries import summaries_refresh
@@ -47,7 +47,7 @@ def sessions_load(
         for side, hold in (("left", left), ("right", right))
     )
     summaries_refresh(client_ids=[assignment.client_id])
-    plans_changed(client_id=assignment.client_id)  # as the services do after a write
+    logs_changed(client_id=assignment.client_id)  # as the services do after a write
     return sessions
 
 
