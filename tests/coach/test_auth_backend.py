@@ -3,6 +3,7 @@
 import pytest
 
 from coach.auth import Backend
+from coach.models import Client, Coach, User
 from tests.coach.factories import ClientFactory, CoachFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +38,25 @@ def test_a_deactivated_user_is_no_one(db) -> None:
 
     assert Backend().get_user(person.user.pk) is None
     assert Backend().get_user(10**9) is None
+
+
+def test_every_field_reads_as_the_orm_reads_it(db) -> None:
+    # given a client with a login whose rows hold dates, JSON, choices and empty values
+    person = ClientFactory.create(with_login=True, time_zone="Asia/Kolkata")
+    assert person.user is not None
+    orm = User.objects.select_related("coach", "client").get(pk=person.user.pk)
+
+    user = Backend().get_user(str(person.user.pk))  # as the session stores it
+
+    assert user is not None
+    for model, ours, theirs in (
+        (User, user, orm),
+        (Client, user.client, orm.client),
+        (Coach, user.client.coach, orm.client.coach),
+    ):
+        for field in model._meta.concrete_fields:
+            assert getattr(ours, field.attname) == getattr(theirs, field.attname), field.name
+    assert user.client.user is user
+    assert user.client.local_today() == person.local_today()
+    # and an id that is no number is no one (a tampered session)
+    assert Backend().get_user("not-a-number") is None
