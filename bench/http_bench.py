@@ -11,7 +11,8 @@ unless --keep. The database named in DATABASE_URL is not touched.
 It loads two practices through the product's own services: "small" is the demo practice
 (`manage.py demo_data`); "large" is one coach with 1,000 clients, each with a login and an
 active program, half of them with a finished one before it, and 500 exercises of their own.
-Each is served by gunicorn (4 sync workers) with production settings, beside a minimal Django
+Each is served by gunicorn (4 sync workers) with production settings and one Celery worker (the
+tasks the requests queue run while they are measured), beside a minimal Django
 project (bench/httpbench/floor/) whose bare JSON view is the floor and whose logged-in views
 are the ceilings. Clients and the coach log in through the login form; wrk then drives each
 request in interleaved rounds (the floor and ceilings, then every request at both sizes),
@@ -43,7 +44,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.httpbench import servers  # noqa: E402 - needs ROOT on sys.path
-from bench.httpbench.servers import Line, Run, Server  # noqa: E402
+from bench.httpbench.servers import Line, Run, Server, Worker  # noqa: E402
 from bench.httpbench.targets import (  # noqa: E402
     CEILINGS,
     LARGE_OVER_SMALL,
@@ -59,7 +60,14 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 # Redis databases of the benchmark's own, emptied before and after a run: the floor's sessions,
 # and the product's cache (CACHE_URL) at each size, which must not share keys.
-REDIS_DATABASES = {"floor-redis": 13, "small": 14, "large": 15}
+REDIS_DATABASES = {
+    "floor-redis": 13,
+    "small": 14,
+    "large": 15,
+    # The Celery brokers of the two sizes' workers.
+    "small-broker": 10,
+    "large-broker": 11,
+}
 DATABASE_PREFIX = "coach_bench_http"
 SIZES = ("small", "large")
 WORK_DIR = ROOT / "var" / "bench-http"
@@ -306,6 +314,7 @@ class Bench:
         self.work = WORK_DIR
         self.work.mkdir(parents=True, exist_ok=True)
         self.servers: dict[str, Server] = {}
+        self.workers: list[Worker] = []
         self.runs: dict[tuple[str, str], list[Run]] = {}
         self.non200: list[str] = []
         # Seconds of one request on an idle server, from the check before the load.
@@ -340,7 +349,16 @@ class Bench:
             return {**FLOOR_ENV, "DATABASE_URL": url}
         var = self.work / f"var-{kind}"
         # The product's cache is Redis in production (docker-compose.yml), else its database.
-        cache = {"CACHE_URL": self.redis_database(kind)} if self.redis else {"CACHE_URL": ""}
+        # So are its cache and its Celery broker (docker-compose.yml); else its database and
+        # the filesystem broker of the embedded default.
+        cache = (
+            {
+                "CACHE_URL": self.redis_database(kind),
+                "CELERY_BROKER_URL": self.redis_database(f"{kind}-broker"),
+            }
+            if self.redis
+            else {"CACHE_URL": ""}
+        )
         return {**APP_ENV, "DATABASE_URL": url, "VAR_DIR": str(var), **cache}
 
     def redis_env(self) -> dict[str, str]:
@@ -422,6 +440,10 @@ class Bench:
             )
             server.start()
             self.servers[name] = server
+        for size in self.args.sizes:
+            worker = Worker(name=size, env=self.env(size), log=self.work / f"celery-{size}.log")
+            worker.start()
+            self.workers.append(worker)
         for server in self.servers.values():
             server.wait_ready()
         print("servers: " + ", ".join(f"{s.name} :{s.port}" for s in self.servers.values()))
@@ -662,6 +684,8 @@ class Bench:
     def close(self) -> None:
         for server in self.servers.values():
             server.stop()
+        for worker in self.workers:
+            worker.stop()
         self.redis_empty()
         if not self.args.keep:
             for name in self.names.values():

@@ -117,14 +117,55 @@ class Server:
         raise RuntimeError(f"{self.name}: gunicorn did not answer {self.ready_path}.\n{tail}")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()  # the master stops its workers
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)  # the master stops its workers
+
+
+@dataclass
+class Worker:
+    """One Celery worker of the product (one process), beside its gunicorn: the work the
+    requests hand to tasks (the dashboard figures after each log) is done on the same machine
+    while the requests are measured, as in production."""
+
+    name: str
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "coach",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                command, cwd=ROOT, env={**os.environ, **self.env}, stdout=log, stderr=log
+            )
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+def stop(process: subprocess.Popen[bytes] | None) -> None:
+    """Ask a process to end, and end it if it has not after 30 s."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def get(port: int, path: str, cookie: str = "") -> tuple[int, bytes]:
