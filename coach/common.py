@@ -71,6 +71,10 @@ def _client_logs_key(client_id: int) -> str:
     return f"plans:version:logs:{client_id}"
 
 
+def _client_history_key(client_id: int) -> str:
+    return f"plans:version:history:{client_id}"
+
+
 def _new_version(key: str) -> None:
     """The version changes now, so this request and the tests see the change, and again once
     the transaction commits, so that a plan another request built from the data as it was
@@ -84,10 +88,14 @@ def plans_changed(*, client_id: int | None = None) -> None:
     _new_version(PLANS_VERSION_KEY if client_id is None else _client_plans_key(client_id))
 
 
-def logs_changed(*, client_id: int) -> None:
+def logs_changed(*, client_id: int, before_today: bool = True) -> None:
     """What the client logged changed (a set, a session, a run, their readiness): their
-    plans are stale, their program as the builder shows it is not."""
+    plans are stale, their program as the builder shows it is not. `before_today`: the change
+    is on a day before the client's today (or on no one day), so what later days show of their
+    history ("last time") changed too; Today keeps its page apart from the day's own logs."""
     _new_version(_client_logs_key(client_id))
+    if before_today:
+        _new_version(_client_history_key(client_id))
 
 
 def plans_version(client_id: int) -> str:
@@ -95,6 +103,19 @@ def plans_version(client_id: int) -> str:
     replaced by a new one (never by an old value, which could name a stale plan)."""
     keys = [PLANS_VERSION_KEY, _client_plans_key(client_id), _client_logs_key(client_id)]
     return f"{code_version()}.{versions(keys)}"
+
+
+def today_versions(client_id: int) -> tuple[str, str]:
+    """Today's two versions, read at once: of the page without the day's own logs (the
+    programs, the library, the client's stages, details and history), and of the day's logs."""
+    keys = [
+        PLANS_VERSION_KEY,
+        _client_plans_key(client_id),
+        _client_history_key(client_id),
+        _client_logs_key(client_id),
+    ]
+    programs, plans, history, logs = versions(keys).split(".")
+    return f"{code_version()}.{programs}.{plans}.{history}", logs
 
 
 def program_version(client_id: int) -> str:

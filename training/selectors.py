@@ -256,12 +256,7 @@ def daily_plans(*, client: Client, on: date, include_inactive: bool = False) -> 
     exercise_ids = {p.exercise_id for group in prescriptions.values() for p in group}
     current = stages_of(client=client, exercise_ids=exercise_ids) if exercise_ids else {}
     sessions = (
-        {
-            s.assignment_id: s
-            for s in SessionLog.objects.alive()
-            .filter(client=client, on=on, assignment__in=[a.pk for a in assignments])
-            .prefetch_related(Prefetch("sets", queryset=SetLog.objects.alive().order_by("id")))
-        }
+        sessions_on(client=client, on=on, assignment_ids=[a.pk for a in assignments])
         if by_assignment
         else {}
     )
@@ -302,6 +297,19 @@ def daily_plans(*, client: Client, on: date, include_inactive: bool = False) -> 
             )
         )
     return plans
+
+
+def sessions_on(
+    *, client: Client, on: date, assignment_ids: Sequence[int]
+) -> dict[int, SessionLog]:
+    """The client's session of `on` in each of these assignments, with its sets in the order
+    they were logged: two queries."""
+    return {
+        s.assignment_id: s
+        for s in SessionLog.objects.alive()
+        .filter(client=client, on=on, assignment__in=assignment_ids)
+        .prefetch_related(Prefetch("sets", queryset=SetLog.objects.alive().order_by("id")))
+    }
 
 
 # A cached plan is never stale (its key carries the versions of what it is built from); the

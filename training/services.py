@@ -65,7 +65,7 @@ def client_stage_set(
     if by is None:
         # The first rung, stored as the client first logs the exercise: the stage they stood on
         # already (their program reads the same), with its first row of history.
-        logs_changed(client_id=client.pk)
+        logs_changed(client_id=client.pk, before_today=False)
     else:
         plans_changed(client_id=client.pk)
     change = StageChange.objects.create(
@@ -118,8 +118,6 @@ def readiness_evaluate(*, client: Client, exercise: Exercise) -> ClientStage | N
     minimum form, the largest left/right gap and the target hold; late logs count (the
     evidence marks them).
     """
-    # Called after every change to the client's sets: their plan shows what is logged.
-    logs_changed(client_id=client.pk)
     row = (
         ClientStage.objects.filter(client=client, exercise=exercise).select_related("stage").first()
     )
@@ -270,7 +268,7 @@ def session_log_save(
     ):
         raise DomainError("Say why the session was skipped.", field="skip_reason")
     model_update(instance=session, fields=SESSION_FIELDS, data=data)
-    logs_changed(client_id=client.pk)
+    logs_changed(client_id=client.pk, before_today=on < client.local_today())
     if session.status != SessionLog.Status.OPEN and session.completed_at is None:
         session.completed_at = timezone.now()
         session.save(update_fields=["completed_at", "updated_at"])
@@ -401,18 +399,24 @@ def _set_log_create(
     if session.status == SessionLog.Status.SKIPPED:
         session.status = SessionLog.Status.OPEN
         session.save(update_fields=["status", "updated_at"])
-    if stage is None:
-        # No ladder to move up (the exercise has no stages): only the plan shows the set.
-        logs_changed(client_id=client.pk)
-    else:
+    logs_changed(client_id=client.pk, before_today=on < client.local_today())
+    if stage is not None:  # else no ladder to move up: the exercise has no stages
         readiness_evaluate(client=client, exercise=exercise)
     return set_log
+
+
+def _set_changed(set_log: SetLog) -> None:
+    session = set_log.session
+    logs_changed(
+        client_id=session.client_id, before_today=session.on < session.client.local_today()
+    )
 
 
 @transaction.atomic
 def set_log_update(*, set_log: SetLog, data: Mapping[str, Any]) -> SetLog:
     """Correct a logged set (the client who logged it)."""
     model_update(instance=set_log, fields=(*SET_FIELDS, "side", "set_number"), data=data)
+    _set_changed(set_log)
     readiness_evaluate(client=set_log.session.client, exercise=set_log.exercise)
     summary_changed(client=set_log.session.client)
     return set_log
@@ -423,6 +427,7 @@ def set_log_delete(*, set_log: SetLog) -> None:
     """Soft delete: sync readers see it go (`updated_since`), and nothing else is lost."""
     set_log.deleted_at = timezone.now()
     set_log.save(update_fields=["deleted_at", "updated_at"])
+    _set_changed(set_log)
     readiness_evaluate(client=set_log.session.client, exercise=set_log.exercise)
     summary_changed(client=set_log.session.client)
 
@@ -433,7 +438,9 @@ def session_log_delete(*, session: SessionLog) -> None:
     session.sets.alive().update(deleted_at=now, updated_at=now)
     session.deleted_at = now
     session.save(update_fields=["deleted_at", "updated_at"])
-    logs_changed(client_id=session.client_id)
+    logs_changed(
+        client_id=session.client_id, before_today=session.on < session.client.local_today()
+    )
     for exercise in Exercise.objects.filter(set_logs__session=session).distinct():
         readiness_evaluate(client=session.client, exercise=exercise)
     summary_changed(client=session.client)
@@ -443,7 +450,8 @@ def session_log_comment(*, session: SessionLog, comment: str) -> SessionLog:
     """The coach's comment on a client's session."""
     comment = comment.replace("\x00", "")  # PostgreSQL refuses NUL in text
     model_update(instance=session, fields=("coach_comment",), data={"coach_comment": comment})
-    logs_changed(client_id=session.client_id)
+    # Shown with the day's session alone.
+    logs_changed(client_id=session.client_id, before_today=False)
     return session
 
 

@@ -1,19 +1,23 @@
 """Today: the client's day, and its plain (no JavaScript) forms for logging."""
 
+import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from uuid import uuid4
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from coach.common import CSRF_MARK, with_csrf_token
+from coach.common import CSRF_MARK, today_versions, with_csrf_token
 from coach.errors import DomainError
 from coach.models import Client
 from coach.permissions import client_required
@@ -122,10 +126,23 @@ def today_login_check(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"user": request.user.pk})
 
 
-# Today's plans are drawn once per client, date and version of what they show (see
-# selectors.cached_for_client) and kept as HTML. What differs per request (the CSRF token and the
-# token that makes a resent plain form store once) is drawn as marks and put in afterwards.
+# Today's page is kept in two parts, each drawn once and kept in the shared cache: the plans
+# without the day's own logs (drawn again when a program, the library, the client's stages or
+# details, or their history before the day change), and the day's logged sets and sessions
+# (drawn again, cheaply, after each log). The plans carry a mark where each part goes. What
+# differs per request (the CSRF token and the token that makes a resent plain form store once)
+# is drawn as marks too and put in afterwards.
 FORM_TOKEN_MARK = "form-token-of-this-request"  # noqa: S105 - a placeholder
+LOGGED_MARK = re.compile(r"<!--(?:logged|session):\d+(?::\d+)?-->")
+
+
+@dataclass(frozen=True)
+class TodayPlans:
+    """The plans of a day as drawn, with what the logs' part needs to fill their marks."""
+
+    html: str
+    plans: tuple[tuple[int, str], ...]  # (assignment, state) of each plan shown
+    items: tuple[tuple[int, int, int], ...]  # (assignment, prescription, exercise) of each item
 
 
 def _today_page(
@@ -144,35 +161,33 @@ def _today_page(
         "is_today": on == today,
         "can_log": on <= today,
     }
-
-    def plans_html() -> str:
-        every = selectors.daily_plans_cached(client=client, on=on, include_inactive=True)
-        upcoming = selectors.upcoming_program(plans=every)
-        plans = _plans_shown(every, on=on, upcoming=upcoming is not None)
-        return render_to_string(
-            "training/_today_plans.html",
-            {
-                **context,
-                "coach": client.coach,
-                "plans": plans,
-                "upcoming": upcoming,
-                # Today's plan comes first; the next program is then only named.
-                "has_current": any(plan.state in CURRENT_STATES for plan in plans),
-                "has_program": bool(plans) or selectors.client_has_current_program(client=client),
-                "retry": retry,
-                "csrf_token": CSRF_MARK,
-                "form_token": FORM_TOKEN_MARK,
-            },
-        )
-
+    # The kept parts are drawn with marks where this request's tokens go.
+    drawn = {
+        **context,
+        # Read only when a part is drawn.
+        "coach": SimpleLazyObject(lambda: client.coach),
+        "csrf_token": CSRF_MARK,
+        "form_token": FORM_TOKEN_MARK,
+    }
+    plans_version, logs_version = today_versions(client.pk)
+    if on > today:
+        # A later day shows today's sets as its "last time".
+        plans_version = f"{plans_version}.{logs_version}"
+    name = f"today:{client.pk}:{on.isoformat()}:{today.isoformat()}"
+    plans_key = f"{name}:plans:{plans_version}"
+    logs_key = f"{name}:logs:{plans_version}.{logs_version}"
+    kept = cache.get_many([plans_key, logs_key])
     # A form shown again with what the client typed is drawn for this request alone.
-    html = (
-        plans_html()
-        if retry
-        else selectors.cached_for_client(
-            client=client, name=f"today-html:{on.isoformat()}:{today.isoformat()}", build=plans_html
-        )
-    )
+    plans = None if retry else kept.get(plans_key)
+    if plans is None:
+        plans = _today_plans(client=client, on=on, context={**drawn, "retry": retry})
+        if not retry:
+            cache.set(plans_key, plans, selectors.PLAN_CACHE_SECONDS)
+    logs = kept.get(logs_key)
+    if logs is None:
+        logs = _today_logs(client=client, on=on, plans=plans, context=drawn)
+        cache.set(logs_key, logs, selectors.PLAN_CACHE_SECONDS)
+    html = LOGGED_MARK.sub(lambda mark: logs.get(mark.group(0), ""), plans.html)
     html = with_csrf_token(html.replace(FORM_TOKEN_MARK, str(uuid4())), request)
     return render(
         request,
@@ -187,6 +202,65 @@ def _today_page(
         },
         status=status,
     )
+
+
+def _today_plans(*, client: Client, on: date, context: dict[str, Any]) -> TodayPlans:
+    every = selectors.daily_plans(client=client, on=on, include_inactive=True)
+    upcoming = selectors.upcoming_program(plans=every)
+    plans = _plans_shown(every, on=on, upcoming=upcoming is not None)
+    html = render_to_string(
+        "training/_today_plans.html",
+        {
+            **context,
+            "plans": plans,
+            "upcoming": upcoming,
+            # Today's plan comes first; the next program is then only named.
+            "has_current": any(plan.state in CURRENT_STATES for plan in plans),
+            "has_program": bool(plans) or selectors.client_has_current_program(client=client),
+        },
+    )
+    return TodayPlans(
+        html=html,
+        plans=tuple((plan.assignment.pk, plan.state) for plan in plans),
+        items=tuple(
+            (plan.assignment.pk, item.prescription.pk, item.prescription.exercise_id)
+            for plan in plans
+            if plan.state == "training"  # the only state whose items are shown
+            for item in plan.items
+        ),
+    )
+
+
+def _today_logs(
+    *, client: Client, on: date, plans: TodayPlans, context: dict[str, Any]
+) -> dict[str, str]:
+    """The day's logged sets of each item and the session block of each plan, by the mark
+    each replaces. Two queries."""
+    sessions = selectors.sessions_on(
+        client=client, on=on, assignment_ids=[pk for pk, _ in plans.plans]
+    )
+    logged = get_template("training/_today_logged.html")
+    session_block = get_template("training/_today_session.html")
+    parts = {}
+    for assignment, prescription, exercise in plans.items:
+        session = sessions.get(assignment)
+        sets = [
+            s
+            for s in (session.sets.all() if session else [])
+            if s.prescription_id == prescription
+            or (s.prescription_id is None and s.exercise_id == exercise)
+        ]
+        parts[f"<!--logged:{assignment}:{prescription}-->"] = logged.render({"sets": sets})
+    for assignment, state in plans.plans:
+        parts[f"<!--session:{assignment}-->"] = session_block.render(
+            {
+                **context,
+                "a": {"pk": assignment},
+                "state": state,
+                "session": sessions.get(assignment),
+            }
+        )
+    return parts
 
 
 def _today_refused(

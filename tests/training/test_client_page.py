@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from coach.common import plans_version
 from coach.models import Client, Coach, User
 from exercises.models import Exercise, Stage
 from programs.models import Assignment, Prescription
@@ -288,6 +289,7 @@ def test_recent_sessions_cost_the_same_queries_for_1_and_30_sessions(
 ) -> None:
     # given one logged session
     log_session(setup, date(2027, 3, 1))
+    plans_version(setup.person.pk)  # the versions exist, as after any earlier visit
     url = reverse("client-detail", args=[setup.person.pk])
     _, one = get_counting_queries(coach_client, url)
     # and then thirty (one a day, some on an earlier program)

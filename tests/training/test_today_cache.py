@@ -4,10 +4,13 @@ what belongs to one request (the CSRF token, the plain form's token) is never sh
 client is ever shown another's day."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client as Browser
 
 from coach.common import CSRF_MARK
@@ -143,3 +146,85 @@ def test_the_coachs_comment_on_a_session_shows_on_that_day(client, on_wall_month
     session_log_comment(session=session, comment="Lovely square hips today.")
 
     assert "Wall Works on this session: Lovely square hips today." in text_of(client.get("/me/"))
+
+
+@contextmanager
+def queries_counted() -> Iterator[list[str]]:
+    """The statements run inside (counted as they run: the connection's log keeps only the
+    latest 9,000, and the seeded library alone runs more)."""
+    run: list[str] = []
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        run.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield run
+
+
+def test_a_set_logged_shows_at_once_and_only_the_days_logs_are_drawn_again(
+    client, on_wall_month
+) -> None:
+    # given: Today drawn whole, then kept
+    with queries_counted() as whole:
+        client.get("/me/")
+    with queries_counted() as kept:
+        client.get("/me/")
+
+    # when Ivy logs a set
+    client.post(LOG_SET, set_form(on_wall_month, hold_seconds=71))
+
+    # then it shows on the next visit, which draws the day's logs again and not the plans
+    with queries_counted() as after:
+        page = text_of(client.get("/me/"))
+    assert "Set 1 · Left · 1 rep, 71 s" in page
+    assert "Nothing yet." not in page
+    assert len(kept) < len(after) < len(whole)
+    assert not any("programs_prescription" in sql for sql in after)
+
+
+def test_a_late_set_shows_as_last_time_on_the_days_after_it(client, on_wall_month) -> None:
+    # given: today and tomorrow drawn and kept
+    assert "Your first time on this exercise." in text_of(client.get("/me/"))
+    tomorrow = "/me/?date=2027-03-13"
+    assert "Your first time on this exercise." in text_of(client.get(tomorrow))
+
+    # when Ivy logs yesterday's session late
+    client.post(
+        LOG_SET,
+        set_form(
+            on_wall_month,
+            on="2027-03-11",
+            prescription=today_prescription(on_wall_month, 11).pk,
+            hold_seconds=64,
+        ),
+    )
+
+    # then today and tomorrow show it as the last time
+    for path in ("/me/", tomorrow):
+        page = text_of(client.get(path))
+        assert "Last time · Thu 11 Mar" in page
+        assert "Set 1 · Left · 1 rep, 64 s · late" in page
+
+
+def test_todays_set_shows_as_last_time_on_tomorrows_page(client, on_wall_month) -> None:
+    tomorrow = "/me/?date=2027-03-13"
+    assert "Your first time on this exercise." in text_of(client.get(tomorrow))
+
+    client.post(LOG_SET, set_form(on_wall_month, hold_seconds=73))
+
+    assert "Last time · Fri 12 Mar" in text_of(client.get(tomorrow))
+
+
+def test_a_finished_session_shows_its_status_and_keeps_the_effort(client, on_wall_month) -> None:
+    client.get("/me/")
+
+    client.post(
+        "/me/log/session/",
+        {"assignment": on_wall_month.pk, "on": "2027-03-12", "status": "partial", "effort": 6},
+    )
+
+    page = client.get("/me/").content.decode()
+    assert re.search(r"data-session-status>\s*Partly done\s*</p>", page)
+    assert 'name="effort" min="1" max="10" step="1" inputmode="numeric" data-field="effort"' in page
+    assert re.search(r'id="effort-\d+"[^>]*value="6"', page)
