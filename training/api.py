@@ -11,6 +11,7 @@ from typing import Any, cast
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse
@@ -33,6 +34,7 @@ from coach.api_conventions import (
     stamp_text,
 )
 from coach.api_schema import ErrorSerializer, request_example
+from coach.common import today_versions
 from coach.errors import DomainError, NotAllowed
 from coach.models import MAX_ID, Client
 from coach.selectors import client_get_for, get_in_scope
@@ -470,8 +472,8 @@ class ClientPlanView(ContentETagMixin, APIView):
         today = client.local_today()
         on: date = query.get("date") or today
 
-        def build() -> bytes:
-            plans: list[DailyPlan] = selectors.daily_plans_cached(
+        def build() -> dict[str, Any]:
+            plans: list[DailyPlan] = selectors.daily_plans(
                 client=client, on=on, include_inactive=True
             )
             body = {
@@ -481,15 +483,62 @@ class ClientPlanView(ContentETagMixin, APIView):
                 "assignments": plans,
                 "upcoming": selectors.upcoming_program(plans=plans),
             }
-            return JSONRenderer().render(PlanSerializer(body, context={"client": client}).data)
+            data = PlanSerializer(body, context={"client": client}).data
+            return cast(dict[str, Any], json.loads(JSONRenderer().render(data)))
 
-        # The whole answer is cached, as the JSON sent, with the plan it is drawn from and under
-        # the same versions; only another format (the browsable API) draws it again.
-        name = f"api:{on.isoformat()}:{today.isoformat()}"
-        content = selectors.cached_for_client(client=client, name=name, build=build)
+        # The answer is kept as the JSON sent, and the plan apart from the day's own logs (as
+        # Today keeps its page): a set or session logged draws only what was logged again.
+        plans_version, logs_version = today_versions(client.pk)
+        if on > today:  # a later day shows today's sets as its "last time"
+            plans_version = f"{plans_version}.{logs_version}"
+        name = f"plan-api:{client.pk}:{on.isoformat()}:{today.isoformat()}"
+        answer_key = f"{name}:{plans_version}.{logs_version}"
+        content = cache.get(answer_key)
+        if content is None:
+            plans_key = f"{name}:plans:{plans_version}"
+            body = cache.get(plans_key)
+            if body is None:
+                body = build()
+                cache.set(plans_key, body, selectors.PLAN_CACHE_SECONDS)
+            content = JSONRenderer().render(_with_logs(body, client=client, on=on))
+            cache.set(answer_key, content, selectors.PLAN_CACHE_SECONDS)
         if getattr(request.accepted_renderer, "format", "json") == "json":
             return HttpResponse(content, content_type="application/json")
         return Response(json.loads(content))
+
+
+def _with_logs(body: dict[str, Any], *, client: Client, on: date) -> dict[str, Any]:
+    """The plan as kept, with the day's sessions and each item's logged sets as they are now
+    (as `daily_plans` reads them: sessions only when an active program has a day on `on`).
+    Two queries."""
+    plans = body["assignments"]
+    sessions = (
+        selectors.sessions_on(client=client, on=on, assignment_ids=[p["assignment"] for p in plans])
+        if any(plan["calendar_day"] is not None for plan in plans)
+        else {}
+    )
+    context = {"client": client}
+
+    def logged(session: SessionLog | None, item: dict[str, Any]) -> Any:
+        sets = [
+            s
+            for s in (session.sets.all() if session else [])
+            if s.prescription_id == item["prescription"]
+            or (s.prescription_id is None and s.exercise_id == item["exercise"]["id"])
+        ]
+        return SetLogSerializer(sets, many=True, context=context).data
+
+    def with_session(plan: dict[str, Any]) -> dict[str, Any]:
+        session = sessions.get(plan["assignment"])
+        return {
+            **plan,
+            "session": None
+            if session is None
+            else SessionLogSerializer(session, context=context).data,
+            "items": [{**item, "logged": logged(session, item)} for item in plan["items"]],
+        }
+
+    return {**body, "assignments": [with_session(plan) for plan in plans]}
 
 
 # --- client stages --------------------------------------------------------------------------

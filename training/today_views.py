@@ -143,6 +143,9 @@ class TodayPlans:
     html: str
     plans: tuple[tuple[int, str], ...]  # (assignment, state) of each plan shown
     items: tuple[tuple[int, int, int], ...]  # (assignment, prescription, exercise) of each item
+    # Whether an active program has a day on the date (else no session is shown, as in
+    # selectors.daily_plans).
+    has_day: bool = False
 
 
 def _today_page(
@@ -228,6 +231,7 @@ def _today_plans(*, client: Client, on: date, context: dict[str, Any]) -> TodayP
             if plan.state == "training"  # the only state whose items are shown
             for item in plan.items
         ),
+        has_day=any(plan.offset is not None for plan in every),
     )
 
 
@@ -236,8 +240,10 @@ def _today_logs(
 ) -> dict[str, str]:
     """The day's logged sets of each item and the session block of each plan, by the mark
     each replaces. Two queries."""
-    sessions = selectors.sessions_on(
-        client=client, on=on, assignment_ids=[pk for pk, _ in plans.plans]
+    sessions = (
+        selectors.sessions_on(client=client, on=on, assignment_ids=[pk for pk, _ in plans.plans])
+        if plans.has_day
+        else {}
     )
     logged = get_template("training/_today_logged.html")
     session_block = get_template("training/_today_session.html")

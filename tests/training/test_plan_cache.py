@@ -152,3 +152,79 @@ def test_the_plan_endpoint_answers_the_same_from_the_cache_and_in_the_browsable_
     assert page.status_code == 200
     assert page["Content-Type"].startswith("text/html")
     assert "day_number" in page.content.decode()
+
+
+def _drawn_whole(client_row, on=TODAY) -> bytes:  # type: ignore[no-untyped-def]
+    """The plan answer drawn from scratch, as the endpoint drew it before it kept anything."""
+    from rest_framework.renderers import JSONRenderer
+
+    from training.api import PlanSerializer
+    from training.selectors import daily_plans, upcoming_program
+
+    plans = daily_plans(client=client_row, on=on, include_inactive=True)
+    body = {
+        "client": client_row.pk,
+        "date": on,
+        "today": TODAY,
+        "assignments": plans,
+        "upcoming": upcoming_program(plans=plans),
+    }
+    return JSONRenderer().render(PlanSerializer(body, context={"client": client_row}).data)
+
+
+def test_a_log_redraws_only_the_days_logs_of_the_plan_endpoint(coach, two_clients) -> None:
+    from django.test import Client as HttpClient
+
+    # given the plan read once (kept)
+    _, _, (first, assignment), _ = two_clients
+    api = HttpClient()
+    api.force_login(coach.user)
+    url = f"/api/v1/clients/{first.pk}/plan/"
+    api.get(url)
+    prescription = assignment.program.days.get(number=4).prescriptions.get()
+
+    # when the client logs a set and finishes the day
+    services.session_log_enter(
+        by=coach.user,
+        client=first,
+        assignment=assignment,
+        on=TODAY,
+        data={"status": "done", "effort": 7},
+        sets=[{"prescription": prescription.pk, "side": "left", "reps": 8, "form": 4}],
+    )
+
+    # then the next read shows them, without reading the program again, and reads exactly as
+    # an answer drawn from scratch
+    with CaptureQueriesContext(connection) as captured:
+        after = api.get(url)
+    assert not any("programs_prescription" in q["sql"] for q in captured.captured_queries)
+    plan = after.json()["assignments"][0]
+    assert plan["session"]["status"] == "done"
+    assert [(s["side"], s["reps"]) for s in plan["items"][0]["logged"]] == [("left", 8)]
+    assert after.content == _drawn_whole(first)
+
+
+def test_a_late_log_shows_as_last_time_on_the_plan_of_today(coach, two_clients) -> None:
+    from django.test import Client as HttpClient
+
+    _, _, (first, assignment), _ = two_clients
+    api = HttpClient()
+    api.force_login(coach.user)
+    url = f"/api/v1/clients/{first.pk}/plan/"
+    assert api.get(url).json()["assignments"][0]["items"][0]["last_time"] is None
+    yesterday = TODAY - timedelta(days=1)
+    prescription = assignment.program.days.get(number=3).prescriptions.get()
+
+    services.set_log_create(
+        by=coach.user,
+        client=first,
+        assignment=assignment,
+        on=yesterday,
+        prescription_id=prescription.pk,
+        data={"set_number": 1, "side": "right", "reps": 6},
+    )
+
+    after = api.get(url)
+    last_time = after.json()["assignments"][0]["items"][0]["last_time"]
+    assert last_time["on"] == yesterday.isoformat()
+    assert after.content == _drawn_whole(first)
