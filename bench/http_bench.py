@@ -380,8 +380,10 @@ class Bench:
         jobs = {}
         for size in self.args.sizes:
             if size in reused:
-                # The product may have new migrations since the database was kept.
-                jobs[size] = prepare(["migrate"], self.env(size))
+                # The product may have new migrations since the database was kept, and the
+                # clients' days may have turned.
+                kept = self.work / f"{size}.json"
+                jobs[size] = prepare(["migrate", "--writes", str(kept)], self.env(size))
                 continue
             command = ["app", "--size", size, "--logins", str(self.args.logins)]
             if size == "large":

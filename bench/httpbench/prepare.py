@@ -322,6 +322,17 @@ def describe(coach: Any, password: str, *, logins: int) -> dict[str, Any]:
     }
 
 
+def writes_renew(path: Path) -> None:
+    """A kept practice's log writes are of the day it was loaded on: each client's day may have
+    turned since (a set logged for an earlier day is a late log, which draws more again)."""
+    from coach.models import Client
+
+    data = json.loads(path.read_text())
+    clients = Client.objects.in_bulk(data["client_ids"])
+    data["client_writes"] = [log_write_for(clients[pk]) for pk in data["client_ids"]]
+    path.write_text(json.dumps(data, indent=1))
+
+
 def log_write_for(client: Any) -> dict[str, Any] | None:
     """What a client logs today: one set of the first exercise of their day (None on a day
     without training)."""
@@ -416,7 +427,12 @@ def main() -> int:
     floor = commands.add_parser("floor")
     floor.add_argument("--users", type=int, default=100)
     floor.add_argument("--out", type=Path, required=True)
-    commands.add_parser("migrate", help="only migrate a kept database")
+    migrate = commands.add_parser("migrate", help="only migrate a kept database")
+    migrate.add_argument(
+        "--writes",
+        type=Path,
+        help="the practice's file: its clients' log writes made again for their day of now",
+    )
     args = parser.parse_args()
 
     os.chdir(ROOT)
@@ -425,6 +441,8 @@ def main() -> int:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
+        if args.writes is not None and args.writes.exists():
+            writes_renew(args.writes)
         return 0
     prepare: Callable[[argparse.Namespace], dict[str, Any]] = (
         prepare_app if args.command == "app" else prepare_floor

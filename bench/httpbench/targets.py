@@ -81,14 +81,17 @@ def plan_lines(practice: Practice) -> list[Line]:
 
 
 def mix(lines: list[Line], writes: list[Line], share: float) -> list[Line]:
-    """`lines` with a `share` of them replaced by `writes`, evenly spread."""
+    """`lines` with `writes` making up `share` of the requests, evenly spread: every line is
+    still read (each as often), and the writes rotate over the writers, who read too, as
+    clients log and then look at their day, at both sizes alike."""
     if not writes or share <= 0:
         return lines
-    every = max(1, round(1 / share))
-    return [
-        writes[n // every % len(writes)] if n % every == every - 1 else line
-        for n, line in enumerate(lines)
-    ]
+    every = max(2, round(1 / share))
+    mixed = []
+    reads = iter(lines * (every - 1))
+    for n in range(len(lines) * every):
+        mixed.append(writes[n // every % len(writes)] if n % every == every - 1 else next(reads))
+    return mixed
 
 
 @dataclass(frozen=True)
