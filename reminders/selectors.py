@@ -167,8 +167,12 @@ def reminder_history(*, client: Client, limit: int = HISTORY_SHOWN) -> list[Remi
 
 
 def reminder_schedule_of(client: Client) -> ReminderSchedule:
-    """The client's reminder settings (unsaved defaults, on, when they have none yet)."""
-    found = ReminderSchedule.objects.filter(client=client).first()
+    """The client's reminder settings (unsaved defaults, on, when they have none yet); no query
+    when the client was read with them (`select_related("reminder_schedule")`)."""
+    if Client.reminder_schedule.is_cached(client):  # type: ignore[attr-defined]
+        found = getattr(client, "reminder_schedule", None)
+    else:
+        found = ReminderSchedule.objects.filter(client=client).first()
     return found or ReminderSchedule(
         client=client, time_zone=client.time_zone, reminder_time=client.reminder_time
     )

@@ -19,6 +19,7 @@ from coach.common import CSRF_MARK, plans_version, quarter_hour, with_csrf_token
 from coach.errors import DomainError, add_to_form
 from coach.models import Client, Coach
 from coach.permissions import client_required, coach_required
+from coach.selectors import get_in_scope
 from exercises import selectors as exercise_selectors
 from programs import selectors as program_selectors
 from programs.models import Assignment
@@ -175,7 +176,10 @@ CLIENT_PAGE_CACHE_SECONDS = 6 * 60 * 60
 def client_detail(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     """One client as their coach sees them: details, login, programs, stages, a form to log a
     session for them, their sessions page by page, and their reminders."""
-    client = coach_selectors.client_get_for(coach=coach, pk=pk)
+    # With the reminder settings the page shows (in the same query).
+    client = get_in_scope(
+        Client.objects.for_coach(coach).select_related("user", "reminder_schedule"), pk=pk
+    )
     shown = selectors.ClientPageParts(client=client, page=request.GET.get("page"))
     response = render(
         request,

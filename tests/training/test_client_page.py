@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -14,6 +16,8 @@ from coach.common import plans_version
 from coach.models import Client, Coach, User
 from exercises.models import Exercise, Stage
 from programs.models import Assignment, Prescription
+from reminders.models import ReminderSchedule
+from reminders.services import reminders_turn_off
 from tests.coach.factories import ClientFactory, CoachFactory
 from tests.conftest import get_counting_queries
 from tests.exercises.factories import ExerciseFactory
@@ -492,3 +496,18 @@ def test_the_log_page_opens_on_today_with_nothing_refused(setup, coach_client) -
     assertContains(response, 'max="2027-03-10"')
     assertNotContains(response, "This field is required.")
     assertNotContains(response, "Save the session")
+
+
+def test_a_kept_page_reads_the_client_with_their_reminder_settings_in_one_query(
+    setup, coach_client
+) -> None:
+    reminders_turn_off(client=setup.person, via=ReminderSchedule.TurnedOffVia.SETTINGS)
+    setup.page(coach_client)  # drawn and kept
+
+    with CaptureQueriesContext(connection) as captured:
+        page = text_of(setup.page(coach_client))
+
+    assert "Off:" in page
+    tables = [q["sql"] for q in captured.captured_queries]
+    assert not any('FROM "reminders_reminderschedule"' in sql for sql in tables)
+    assert sum('FROM "coach_client"' in sql for sql in tables) == 1
