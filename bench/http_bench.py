@@ -46,6 +46,7 @@ if str(ROOT) not in sys.path:
 from bench.httpbench import servers  # noqa: E402 - needs ROOT on sys.path
 from bench.httpbench.servers import Line, Run, Server, Worker  # noqa: E402
 from bench.httpbench.targets import (  # noqa: E402
+    BENCH_NOTE,
     CEILINGS,
     LARGE_OVER_SMALL,
     P99_OVER_P50,
@@ -516,6 +517,9 @@ class Bench:
         args = self.args
 
         def run(load: Load, seconds: float, connections: int = args.connections) -> Run:
+            if any(line.method == "POST" for line in load.lines):
+                database = servers.database_url(self.url, self.names[load.size])
+                servers.bench_sets_clear(database, BENCH_NOTE)
             # Long enough for about MIN_REQUESTS answers of a slow request, within reason.
             needed = MIN_REQUESTS * self.latency[(load.name, load.size)] / (os.cpu_count() or 1)
             return servers.wrk(

@@ -52,6 +52,19 @@ def database_exists(url: str, name: str) -> bool:
     return bool(_admin(url, exists))
 
 
+def bench_sets_clear(url: str, note: str) -> int:
+    """Delete the sets the benchmark's writes logged (they carry `note`): each run of Today
+    starts from the loaded history, so that a client's day holds the sets of one run (about a
+    dozen), not of every run before it. The product's caches are not told: each writer's
+    next write makes their day drawn again."""
+
+    def clear(cursor: Any) -> int:
+        cursor.execute("DELETE FROM training_setlog WHERE note = %s", [note])
+        return int(cursor.rowcount)
+
+    return int(_admin(url, clear))
+
+
 def database_create(url: str, name: str) -> None:
     _admin(url, lambda cursor: cursor.execute(f'CREATE DATABASE "{name}"'))
 

@@ -48,6 +48,10 @@ def programs(practice: Practice) -> list[int]:
     return [ids[n % len(ids)] for n in range(count) for ids in (starters, copies)]
 
 
+# The note of every set the benchmark logs: they are deleted before each run of Today.
+BENCH_NOTE = "written by bench/http_bench.py"
+
+
 def log_write_lines(practice: Practice) -> list[Line]:
     """The requests of clients logging their training, mixed into Today's (--log-writes): a
     POST of one set with the client's session and, as `csrf`, that session's csrftoken."""
@@ -62,7 +66,15 @@ def log_write_lines(practice: Practice) -> list[Line]:
         body = {
             "assignment": write["assignment"],
             "on": write["on"],
-            "sets": [{"prescription": write["prescription"], "side": "left", "form": 4, **measure}],
+            "sets": [
+                {
+                    "prescription": write["prescription"],
+                    "side": "left",
+                    "form": 4,
+                    "note": BENCH_NOTE,
+                    **measure,
+                }
+            ],
         }
         lines.append(Line("/api/v1/logs/", cookie, "POST", token, json.dumps(body)))
     return lines
