@@ -102,6 +102,7 @@ def test_a_set_the_client_logs_leaves_their_copy_kept(coach_client, coach, libra
     prescription = Prescription.objects.get(day__program=assignment.program)
 
     # when she logs a set (her plan changes; her program does not)
+    assert person.user is not None
     session_log_enter(
         by=person.user,
         client=person,
