@@ -111,28 +111,36 @@ def summaries_refresh(*, client_ids: Sequence[int], now: datetime | None = None)
     now = now or timezone.now()
     stored = 0
     for start in range(0, len(client_ids), BATCH_SIZE):
-        # The count of changes is read before the figures: a write that commits after it has
-        # not been counted here, and its count is left for the next refresh.
-        batch = list(
-            Client.objects.filter(pk__in=client_ids[start : start + BATCH_SIZE])
-            .only("id", "time_zone", "coach_id")
-            .annotate(changes_seen=F("summary__changes"))
-        )
-        rows = _summaries(batch, now=now)
-        ClientSummary.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["client"],
-            update_fields=SUMMARY_FIELDS,
-        )
-        settled = Q()
-        for client in batch:
-            seen = getattr(client, "changes_seen", None)
-            if seen:
-                settled |= Q(client_id=client.pk, changes=seen)
-        if settled:
-            ClientSummary.objects.filter(settled).update(changes=0)
-        dashboard_changed(coach_ids={client.coach_id for client in batch})
+        ids = sorted(client_ids[start : start + BATCH_SIZE])
+        with transaction.atomic():
+            # The batch's stored summaries are locked first, in one order: a refresh of the same
+            # clients running meanwhile (another worker, a dashboard) waits, and then works from
+            # the data this one saw and after, never writing older figures over newer ones. The
+            # count of changes is read before the figures: a write that commits after it has
+            # not been counted here, and its count is left for the next refresh.
+            seen = dict(
+                ClientSummary.objects.select_for_update()
+                .filter(client_id__in=ids)
+                .order_by("client_id")
+                .values_list("client_id", "changes")
+            )
+            batch = list(
+                Client.objects.filter(pk__in=ids).only("id", "time_zone", "coach_id").order_by("pk")
+            )
+            rows = _summaries(batch, now=now)
+            ClientSummary.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["client"],
+                update_fields=SUMMARY_FIELDS,
+            )
+            settled = Q()
+            for client_id, changes in seen.items():
+                if changes:
+                    settled |= Q(client_id=client_id, changes=changes)
+            if settled:
+                ClientSummary.objects.filter(settled).update(changes=0)
+            dashboard_changed(coach_ids={client.coach_id for client in batch})
         stored += len(rows)
     return stored
 

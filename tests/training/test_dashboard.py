@@ -4,18 +4,22 @@ kept current by the writes and by the hourly pass."""
 
 import html
 import re
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 
 from coach.models import Client, Coach
 from exercises.models import Exercise
 from programs import services as program_services
 from tests.coach.factories import ClientFactory
-from tests.conftest import get_counting_queries
+from tests.conftest import get_counting_queries, require
 from tests.programs.factories import assign
 from tests.training.api_support import Trainee, browser, one_sided_hold, routine_of, trainee
 from tests.training.progress_support import sessions_load, words
@@ -426,3 +430,67 @@ def test_names_on_the_dashboard_are_shown_as_written_never_run(coach, coach_clie
 
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Eve" in page
     assert "<img src=x" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_at_once_never_leave_older_figures_marked_current(practice, monkeypatch):
+    # The race needs two connections that block each other: PostgreSQL, not SQLite in memory.
+    require(connection.vendor == "postgresql", "needs DATABASE_URL=postgres://… (run by .ci/run)")
+    # given: Ada's figures current, then a set of hers logged today (counted, not yet worked out)
+    summaries_refresh_changed()
+    ada = practice.ada
+    services.set_log_create(
+        by=ada.client.user,  # type: ignore[arg-type]
+        client=ada.client,
+        assignment=ada.assignment,
+        on=NOW.date(),
+        prescription_id=ada.prescription_on((NOW.date() - ada.assignment.starts_on).days + 1).pk,
+        data={"side": "left", "hold_seconds": 10},
+    )
+    worked_out, computed, go = summaries._summaries, threading.Event(), threading.Event()
+
+    def slow(clients, *, now):  # type: ignore[no-untyped-def]
+        rows = worked_out(clients, now=now)
+        if threading.current_thread().name == "first":
+            computed.set()  # the figures with the set only
+            go.wait(10)
+        return rows
+
+    monkeypatch.setattr(summaries, "_summaries", slow)
+
+    def in_thread(name: str, work) -> threading.Thread:  # type: ignore[no-untyped-def]
+        def run() -> None:
+            try:
+                with time_machine.travel(NOW, tick=False):
+                    work()
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run, name=name)
+        thread.start()
+        return thread
+
+    # when a refresh works out her figures slowly, while she finishes the session and a second
+    # refresh runs (another worker, or the coach's dashboard)
+    first = in_thread("first", lambda: summaries.summaries_refresh(client_ids=[ada.client.pk]))
+    assert computed.wait(10)
+    finish = in_thread(
+        "finish",
+        lambda: services.session_log_save(
+            by=ada.client.user,  # type: ignore[arg-type]
+            client=ada.client,
+            assignment=ada.assignment,
+            on=NOW.date(),
+            data={"status": "done"},
+        ),
+    )
+    second = in_thread("second", lambda: summaries.summaries_refresh_changed())
+    time.sleep(0.5)  # the finish and the second refresh are under way
+    go.set()
+    for thread in (first, finish, second):
+        thread.join(30)
+
+    # then her figures are the finished day's, or still counted as changed: the next refresh
+    # (the task that the finish queued) makes them so
+    summaries_refresh_changed()
+    assert summary(ada.client).today_status == "done"
