@@ -260,8 +260,15 @@ def session_log_save(
     """Create or change the client's session of a day: status (done, partial, skipped with a
     reason), overall effort, note, a form-check video link. `session`: that day's session,
     when the caller has just read it."""
-    if session is None or (session.assignment_id, session.on) != (assignment.pk, on):
+    if (
+        session is None
+        or session.deleted_at is not None
+        or (session.assignment_id, session.on) != (assignment.pk, on)
+    ):
         session = _session_for(by=by, client=client, assignment=assignment, on=on)
+    else:
+        # (what `_session_for` checks first: the client, the program and the date)
+        _check_date(client=client, assignment=assignment, on=on)
     data = dict(data)
     if data.get("status") == SessionLog.Status.SKIPPED and not (
         data.get("skip_reason") or session.skip_reason

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from coach.errors import DomainError
+from coach.services import client_archive
 from exercises.models import Exercise
 from programs import services as program_services
 from tests.coach.factories import ClientFactory
@@ -452,3 +453,36 @@ def test_a_client_who_prefers_kg_sees_the_band_in_kg_too(coach, ladder) -> None:
     item = daily_plans(client=person, on=TODAY)[0].items[0]
 
     assert item.load_text == "10–20 lb (4.5–9.1 kg)"
+
+
+def test_a_batch_sent_again_is_checked_as_the_first_time(assigned) -> None:
+    # given a day logged with a set the app names, then deleted by the client
+    person, assignment = assigned
+    prescription = daily_plans(client=person, on=TODAY)[0].items[0].prescription
+    key = "0b7e4bd4-2f4e-4f0a-9f37-3c2d1e0a9b55"
+    sets = [
+        {"prescription": prescription.pk, "side": "left", "hold_seconds": 30, "client_uuid": key}
+    ]
+
+    def send_again() -> SessionLog:
+        return services.session_log_enter(
+            by=person.user,  # type: ignore[arg-type]
+            client=person,
+            assignment=assignment,
+            on=TODAY,
+            data={"status": "done"},
+            sets=sets,
+        )
+
+    first = send_again()
+    services.session_log_delete(session=first)
+
+    # when the app sends the batch again: the finished day is a live session, not the deleted one
+    again = send_again()
+    assert again.pk != first.pk
+    assert (again.deleted_at, again.status) == (None, "done")
+
+    # and once the coach archives the client, the same batch is refused
+    client_archive(client=person)
+    with pytest.raises(DomainError, match="Restore this client"):
+        send_again()
