@@ -2,6 +2,7 @@
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -105,9 +106,11 @@ def plans_version(client_id: int) -> str:
     return f"{code_version()}.{versions(keys)}"
 
 
-def today_versions(client_id: int) -> tuple[str, str]:
-    """Today's two versions, read at once: of the page without the day's own logs (the
-    programs, the library, the client's stages, details and history), and of the day's logs."""
+def today_versions(client_id: int, *, on: date, today: date) -> tuple[str, str]:
+    """The two versions of the client's plan of `on` (Today, the plan endpoint), read at once:
+    of the plan without the day's own logs (the programs, the library, the client's stages,
+    details and history), and of the day's logs. A later day than the client's `today` shows
+    today's sets as its "last time": its plan follows the logs too."""
     keys = [
         PLANS_VERSION_KEY,
         _client_plans_key(client_id),
@@ -115,7 +118,8 @@ def today_versions(client_id: int) -> tuple[str, str]:
         _client_logs_key(client_id),
     ]
     programs, plans, history, logs = versions(keys).split(".")
-    return f"{code_version()}.{programs}.{plans}.{history}", logs
+    plan = f"{code_version()}.{programs}.{plans}.{history}"
+    return (f"{plan}.{logs}" if on > today else plan), logs
 
 
 def program_version(client_id: int) -> str:

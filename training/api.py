@@ -488,9 +488,7 @@ class ClientPlanView(ContentETagMixin, APIView):
 
         # The answer is kept as the JSON sent, and the plan apart from the day's own logs (as
         # Today keeps its page): a set or session logged draws only what was logged again.
-        plans_version, logs_version = today_versions(client.pk)
-        if on > today:  # a later day shows today's sets as its "last time"
-            plans_version = f"{plans_version}.{logs_version}"
+        plans_version, logs_version = today_versions(client.pk, on=on, today=today)
         name = f"plan-api:{client.pk}:{on.isoformat()}:{today.isoformat()}"
         answer_key = f"{name}:{plans_version}.{logs_version}"
         content = cache.get(answer_key)
@@ -520,12 +518,9 @@ def _with_logs(body: dict[str, Any], *, client: Client, on: date) -> dict[str, A
     context = {"client": client}
 
     def logged(session: SessionLog | None, item: dict[str, Any]) -> Any:
-        sets = [
-            s
-            for s in (session.sets.all() if session else [])
-            if s.prescription_id == item["prescription"]
-            or (s.prescription_id is None and s.exercise_id == item["exercise"]["id"])
-        ]
+        sets = selectors.logged_for(
+            session, prescription_id=item["prescription"], exercise_id=item["exercise"]["id"]
+        )
         return SetLogSerializer(sets, many=True, context=context).data
 
     def with_session(plan: dict[str, Any]) -> dict[str, Any]:

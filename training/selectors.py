@@ -280,12 +280,11 @@ def daily_plans(*, client: Client, on: date, include_inactive: bool = False) -> 
                     ),
                     stage_is_fixed=prescription.stage_id is not None,
                     current_stage=current.get(prescription.exercise_id),
-                    logged=[
-                        s
-                        for s in (session.sets.all() if session else [])
-                        if s.prescription_id == prescription.pk
-                        or (s.prescription_id is None and s.exercise_id == prescription.exercise_id)
-                    ],
+                    logged=logged_for(
+                        session,
+                        prescription_id=prescription.pk,
+                        exercise_id=prescription.exercise_id,
+                    ),
                     last_time=last_sets.get(prescription.exercise_id, []),
                     last_time_on=last_on.get(prescription.exercise_id),
                     moved=moved.get(prescription.exercise_id),
@@ -310,6 +309,19 @@ def sessions_on(
         .filter(client=client, on=on, assignment__in=assignment_ids)
         .prefetch_related(Prefetch("sets", queryset=SetLog.objects.alive().order_by("id")))
     }
+
+
+def logged_for(
+    session: SessionLog | None, *, prescription_id: int, exercise_id: int
+) -> list[SetLog]:
+    """The sets of a day's session (read by `sessions_on`) logged for one item of its plan:
+    against its prescription, or against its exercise when the prescription is gone."""
+    return [
+        s
+        for s in (session.sets.all() if session else [])
+        if s.prescription_id == prescription_id
+        or (s.prescription_id is None and s.exercise_id == exercise_id)
+    ]
 
 
 # A cached plan is never stale (its key carries the versions of what it is built from); the

@@ -275,7 +275,7 @@ def session_log_save(
     ):
         raise DomainError("Say why the session was skipped.", field="skip_reason")
     model_update(instance=session, fields=SESSION_FIELDS, data=data)
-    logs_changed(client_id=client.pk, before_today=on < client.local_today())
+    _day_changed(client, on)
     if session.status != SessionLog.Status.OPEN and session.completed_at is None:
         session.completed_at = timezone.now()
         session.save(update_fields=["completed_at", "updated_at"])
@@ -406,24 +406,22 @@ def _set_log_create(
     if session.status == SessionLog.Status.SKIPPED:
         session.status = SessionLog.Status.OPEN
         session.save(update_fields=["status", "updated_at"])
-    logs_changed(client_id=client.pk, before_today=on < client.local_today())
+    _day_changed(client, on)
     if stage is not None:  # else no ladder to move up: the exercise has no stages
         readiness_evaluate(client=client, exercise=exercise)
     return set_log
 
 
-def _set_changed(set_log: SetLog) -> None:
-    session = set_log.session
-    logs_changed(
-        client_id=session.client_id, before_today=session.on < session.client.local_today()
-    )
+def _day_changed(client: Client, on: date) -> None:
+    """What the client logged on `on` changed (see coach.common.logs_changed)."""
+    logs_changed(client_id=client.pk, before_today=on < client.local_today())
 
 
 @transaction.atomic
 def set_log_update(*, set_log: SetLog, data: Mapping[str, Any]) -> SetLog:
     """Correct a logged set (the client who logged it)."""
     model_update(instance=set_log, fields=(*SET_FIELDS, "side", "set_number"), data=data)
-    _set_changed(set_log)
+    _day_changed(set_log.session.client, set_log.session.on)
     readiness_evaluate(client=set_log.session.client, exercise=set_log.exercise)
     summary_changed(client=set_log.session.client)
     return set_log
@@ -434,7 +432,7 @@ def set_log_delete(*, set_log: SetLog) -> None:
     """Soft delete: sync readers see it go (`updated_since`), and nothing else is lost."""
     set_log.deleted_at = timezone.now()
     set_log.save(update_fields=["deleted_at", "updated_at"])
-    _set_changed(set_log)
+    _day_changed(set_log.session.client, set_log.session.on)
     readiness_evaluate(client=set_log.session.client, exercise=set_log.exercise)
     summary_changed(client=set_log.session.client)
 
@@ -445,9 +443,7 @@ def session_log_delete(*, session: SessionLog) -> None:
     session.sets.alive().update(deleted_at=now, updated_at=now)
     session.deleted_at = now
     session.save(update_fields=["deleted_at", "updated_at"])
-    logs_changed(
-        client_id=session.client_id, before_today=session.on < session.client.local_today()
-    )
+    _day_changed(session.client, session.on)
     for exercise in Exercise.objects.filter(set_logs__session=session).distinct():
         readiness_evaluate(client=session.client, exercise=exercise)
     summary_changed(client=session.client)

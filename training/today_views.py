@@ -172,10 +172,7 @@ def _today_page(
         "csrf_token": CSRF_MARK,
         "form_token": FORM_TOKEN_MARK,
     }
-    plans_version, logs_version = today_versions(client.pk)
-    if on > today:
-        # A later day shows today's sets as its "last time".
-        plans_version = f"{plans_version}.{logs_version}"
+    plans_version, logs_version = today_versions(client.pk, on=on, today=today)
     name = f"today:{client.pk}:{on.isoformat()}:{today.isoformat()}"
     plans_key = f"{name}:plans:{plans_version}"
     logs_key = f"{name}:logs:{plans_version}.{logs_version}"
@@ -250,12 +247,7 @@ def _today_logs(
     parts = {}
     for assignment, prescription, exercise in plans.items:
         session = sessions.get(assignment)
-        sets = [
-            s
-            for s in (session.sets.all() if session else [])
-            if s.prescription_id == prescription
-            or (s.prescription_id is None and s.exercise_id == exercise)
-        ]
+        sets = selectors.logged_for(session, prescription_id=prescription, exercise_id=exercise)
         parts[f"<!--logged:{assignment}:{prescription}-->"] = logged.render({"sets": sets})
     for assignment, state in plans.plans:
         parts[f"<!--session:{assignment}-->"] = session_block.render(
