@@ -36,6 +36,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from coach.compiled import Compiled
 from coach.errors import DomainError
 from coach.models import Client, Coach, WebhookDelivery, WebhookEndpoint
 from coach.selectors import get_in_scope
@@ -102,18 +103,22 @@ def _as_json(payload: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
 
 
+# The coach's active endpoints and the events each wants (asked on every write that may
+# send an event).
+_ACTIVE_ENDPOINTS: Compiled[WebhookEndpoint] = Compiled(
+    lambda coach_id: WebhookEndpoint.objects.filter(coach_id=coach_id, active=True).only(
+        "id", "events"
+    ),
+    ids=1,
+)
+
+
 def emit(*, coach_id: int, event: str, payload: Payload, key: str = "") -> list[WebhookDelivery]:
     """Record `event` for each active endpoint of the coach that wants it, and send each once
     the current transaction commits. `payload` may be a function, called only when some
     endpoint wants the event. With `key` (what the event is about, e.g. "set_log:12"), an event
     already recorded for an endpoint is not recorded again."""
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(coach_id=coach_id, active=True).only(
-            "id", "events"
-        )
-        if event in endpoint.events
-    ]
+    endpoints = [endpoint for endpoint in _ACTIVE_ENDPOINTS(coach_id) if event in endpoint.events]
     if not endpoints:
         return []
     data = _as_json(payload() if callable(payload) else payload)

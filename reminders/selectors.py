@@ -9,6 +9,7 @@ from operator import or_
 
 from django.db.models import Q
 
+from coach.compiled import Compiled
 from coach.models import Client, Coach
 from exercises.models import Stage
 from programs.models import Assignment, Day, Prescription
@@ -163,7 +164,18 @@ def _stages(
 def reminder_history(*, client: Client, limit: int = HISTORY_SHOWN) -> list[Reminder]:
     """The client's latest reminders, newest first: what went out, what was skipped and why,
     what failed and why."""
-    return list(Reminder.objects.filter(client=client).order_by("-on", "-id")[:limit])
+    if limit != HISTORY_SHOWN:
+        return list(Reminder.objects.filter(client=client).order_by("-on", "-id")[:limit])
+    return _LATEST_REMINDERS(client.pk)
+
+
+# (read on every visit of the client's page)
+_LATEST_REMINDERS: Compiled[Reminder] = Compiled(
+    lambda client_id: Reminder.objects.filter(client_id=client_id).order_by("-on", "-id")[
+        :HISTORY_SHOWN
+    ],
+    ids=1,
+)
 
 
 def reminder_schedule_of(client: Client) -> ReminderSchedule:

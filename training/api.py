@@ -12,7 +12,6 @@ from typing import Any, cast
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -35,6 +34,7 @@ from coach.api_conventions import (
 )
 from coach.api_schema import ErrorSerializer, request_example
 from coach.common import today_versions
+from coach.compiled import Compiled
 from coach.errors import DomainError, NotAllowed
 from coach.models import MAX_ID, Client
 from coach.selectors import client_get_for, get_in_scope
@@ -81,6 +81,17 @@ def _client_for(user: Any, pk: int) -> Client:
     raise Http404
 
 
+# A client's own assignment with its program (the client is the one read with the user).
+_OWN_ASSIGNMENT: Compiled[Assignment] = Compiled(
+    lambda client_id, pk: (
+        Assignment.objects.filter(client_id=client_id, pk=pk)
+        .select_related("program")
+        .defer("program__description")[:1]
+    ),
+    ids=2,
+)
+
+
 def _assignment_for(user: Any, pk: int) -> Assignment:
     coach = getattr(user, "coach", None)
     if coach is not None:
@@ -88,9 +99,11 @@ def _assignment_for(user: Any, pk: int) -> Assignment:
     own = getattr(user, "client", None)
     if own is None:
         raise Http404
-    return get_in_scope(
-        Assignment.objects.filter(client=own).select_related("program", "client"), pk=pk
-    )
+    found = _OWN_ASSIGNMENT.first(own.pk, pk)
+    if found is None:
+        raise Http404
+    found.client = own  # the client read with the user
+    return found
 
 
 def _sessions_for(user: Any) -> LogQuerySet:
@@ -638,9 +651,9 @@ class SessionLogFilter(django_filters.FilterSet):
         return queryset.filter(Q(updated_at__gte=value) | Exists(changed_sets))
 
 
-@transaction.atomic
 def _log(*, by: Any, assignment: Assignment, data: dict[str, Any]) -> SessionLog:
-    """The day's session (made or found) with each set added, then how the session went."""
+    """The day's session (made or found) with each set added, then how the session went (in
+    one transaction: see services.session_log_enter)."""
     on = data.pop("on")
     sets = data.pop("sets", [])
     return services.session_log_enter(
@@ -682,12 +695,23 @@ class SessionLogViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.Generi
         sets = SetLog.objects.filter(session=row).aggregate(changed=Max("updated_at"))
         return (*super().etag_parts(row), stamp_text(sets["changed"]))
 
-    def _read(self, session: SessionLog, code: int = status.HTTP_200_OK) -> Response:
+    def _read(self, session: SessionLog) -> Response:
         fresh = _with_sets(SessionLog.objects.filter(pk=session.pk)).get()
-        response = Response(SessionLogSerializer(fresh).data, status=code)
-        if code == status.HTTP_201_CREATED:
-            # The tag of the row just read (the route names none to look it up by again).
-            response["ETag"] = etag_of(*self.etag_parts(fresh))
+        return Response(SessionLogSerializer(fresh).data)
+
+    def _created(self, session: SessionLog, client: Client) -> Response:
+        """The session just written (the row in hand, committed), with its sets as they are
+        now and the tag a read of it gives (the route names none to look it up by again)."""
+        every = list(SetLog.objects.filter(session=session).order_by("id"))
+        context = {"client": client}
+        serializer = SessionLogSerializer(session, context=context)
+        del serializer.fields["sets"]  # drawn from the rows just read, as the last field
+        data = serializer.data
+        alive = [s for s in every if s.deleted_at is None]
+        data["sets"] = SetLogSerializer(alive, many=True, context=context).data
+        changed = max((s.updated_at for s in every), default=None)
+        response = Response(data, status=status.HTTP_201_CREATED)
+        response["ETag"] = etag_of(*super().etag_parts(session), stamp_text(changed))
         return response
 
     @extend_schema(
@@ -723,7 +747,7 @@ class SessionLogViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.Generi
                 # Another practice's assignment reads as one that does not exist.
                 raise DomainError(ASSIGNMENT_OF_YOURS, field="assignment") from exc
             session = _log(by=request.user, assignment=assignment, data=data)
-            return self._read(session, status.HTTP_201_CREATED)
+            return self._created(session, assignment.client)
 
         return idempotent(request, log)
 

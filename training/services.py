@@ -8,10 +8,11 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from coach.common import logs_changed, model_update, plans_changed
+from coach.compiled import Compiled
 from coach.errors import DomainError
 from coach.models import Client, Coach, User
 from exercises.models import Exercise, Stage
@@ -24,6 +25,12 @@ from training.progress import asymmetry_index, side_totals
 from training.selectors import stages_of
 from training.summaries import summary_changed
 
+# Long texts a logged set never reads of its exercise and stage.
+UNSHOWN_EXERCISE_FIELDS = tuple(
+    f"exercise__{f}"
+    for f in ("summary", "instructions", "cues", "faults", "breathing", "video_url", "sources")
+)
+UNSHOWN_STAGE_FIELDS = ("stage__description", "stage__criteria_note")
 SESSION_FIELDS = ("status", "skip_reason", "effort", "note", "video_url")
 SET_FIELDS = ("reps", "hold_seconds", "load", "load_unit", "support", "rpe", "form", "note")
 # What one set of a logged session names: an error on these belongs to that set.
@@ -111,16 +118,37 @@ def asymmetry(sets: list[SetLog], measurement: str) -> Decimal | None:
     return asymmetry_index(totals.get("left"), totals.get("right"))
 
 
-def readiness_evaluate(*, client: Client, exercise: Exercise) -> ClientStage | None:
+# What `readiness_evaluate` is given when its caller has not read the client's stage row.
+UNREAD: Any = object()
+
+
+_STAGE_ROW: Compiled[ClientStage] = Compiled(
+    lambda client_id, exercise_id: (
+        ClientStage.objects.filter(client_id=client_id, exercise_id=exercise_id)
+        .select_related("stage")
+        .defer(*UNSHOWN_STAGE_FIELDS)[:1]
+    ),
+    ids=2,
+)
+
+
+def _stage_row(*, client: Client, exercise_id: int) -> ClientStage | None:
+    """The client's own stage row for the exercise, with its stage (long texts left out)."""
+    return _STAGE_ROW.first(client.pk, exercise_id)
+
+
+def readiness_evaluate(
+    *, client: Client, exercise: Exercise, row: ClientStage | None = UNREAD
+) -> ClientStage | None:
     """Check the client's stage criteria against their logs and flag readiness to move up.
 
     The last `criteria_sessions` sessions logged at the current stage must each meet the
     minimum form, the largest left/right gap and the target hold; late logs count (the
-    evidence marks them).
+    evidence marks them). `row`: the client's stage row for the exercise (None: they have
+    none), when the caller has just read it.
     """
-    row = (
-        ClientStage.objects.filter(client=client, exercise=exercise).select_related("stage").first()
-    )
+    if row is UNREAD:
+        row = _stage_row(client=client, exercise_id=exercise.pk)
     if row is not None:
         stage = row.stage
     else:
@@ -260,6 +288,21 @@ def session_log_save(
     """Create or change the client's session of a day: status (done, partial, skipped with a
     reason), overall effort, note, a form-check video link. `session`: that day's session,
     when the caller has just read it."""
+    return _session_log_save(
+        by=by, client=client, assignment=assignment, on=on, data=data, session=session
+    )
+
+
+def _session_log_save(
+    *,
+    by: User,
+    client: Client,
+    assignment: Assignment,
+    on: date,
+    data: Mapping[str, Any],
+    session: SessionLog | None,
+) -> SessionLog:
+    # (in the caller's transaction, with no savepoint of its own)
     if (
         session is None
         or session.deleted_at is not None
@@ -312,6 +355,19 @@ def set_log_create(
     return set_log
 
 
+# A logged set's prescription in its program, with what the set keeps of it, and whether its
+# exercise has a ladder (annotated `has_ladder`).
+_PRESCRIPTION: Compiled[Prescription] = Compiled(
+    lambda pk, program_id: (
+        Prescription.objects.filter(pk=pk, day__program_id=program_id)
+        .select_related("exercise", "stage", "day")
+        .defer(*UNSHOWN_EXERCISE_FIELDS, *UNSHOWN_STAGE_FIELDS)
+        .annotate(has_ladder=Exists(Stage.objects.filter(exercise=OuterRef("exercise_id"))))[:1]
+    ),
+    ids=2,
+)
+
+
 def _set_log_create(
     *,
     by: User,
@@ -331,15 +387,24 @@ def _set_log_create(
             return existing
     session = _session_for(by=by, client=client, assignment=assignment, on=on)
     prescription = None
+    # The client's own stage row for the exercise, once read (see readiness_evaluate).
+    row: ClientStage | None = UNREAD
     if prescription_id is not None:
-        prescription = (
-            Prescription.objects.filter(pk=prescription_id, day__program_id=assignment.program_id)
-            .select_related("exercise", "stage", "day")
-            .first()
-        )
+        prescription = _PRESCRIPTION.first(prescription_id, assignment.program_id)
         if prescription is None:
             raise DomainError("Choose an exercise of this program.", field="prescription")
         exercise = prescription.exercise
+        if prescription.stage is not None:
+            stage: Stage | None = prescription.stage
+        elif not prescription.has_ladder:  # type: ignore[attr-defined]
+            stage = None  # no ladder: no stage to look up, no readiness to work out
+        else:
+            row = _stage_row(client=client, exercise_id=exercise.pk)
+            stage = (
+                row.stage
+                if row is not None
+                else stages_of(client=client, exercise_ids={exercise.pk}).get(exercise.pk)
+            )
     else:
         named = Exercise.objects.filter(pk=exercise_id).first() if exercise_id else None
         if (
@@ -348,9 +413,7 @@ def _set_log_create(
         ):
             raise DomainError("Choose an exercise of this program.", field="exercise")
         exercise = named
-    stage = (prescription.stage if prescription else None) or stages_of(
-        client=client, exercise_ids={exercise.pk}
-    ).get(exercise.pk)
+        stage = stages_of(client=client, exercise_ids={exercise.pk}).get(exercise.pk)
     prescribed: dict[str, Any] = {"exercise": exercise.name}
     if stage is not None:
         prescribed["stage"] = {"id": stage.pk, "order": stage.order, "name": stage.name}
@@ -386,29 +449,36 @@ def _set_log_create(
         )
     except ValidationError as error:
         raise DomainError.from_validation_error(error) from error
+    if client_uuid is None:
+        set_log.save()  # nothing unique to clash on
+        return _set_logged(set_log, client=client, assignment=assignment, row=row)
     try:
         with transaction.atomic():
             set_log.save()
     except IntegrityError:
         # The same set sent twice at once: the insert waited for the other request, which
         # stored it first; its row is the answer to both.
-        existing = (
-            SetLog.objects.filter(client_uuid=client_uuid).select_related("session").first()
-            if client_uuid is not None
-            else None
-        )
+        existing = SetLog.objects.filter(client_uuid=client_uuid).select_related("session").first()
         if existing is None:
             raise
         if existing.session.client_id != client.pk:
             raise DomainError("This id is already used.", field="client_uuid") from None
         return existing
+    return _set_logged(set_log, client=client, assignment=assignment, row=row)
+
+
+def _set_logged(
+    set_log: SetLog, *, client: Client, assignment: Assignment, row: ClientStage | None
+) -> SetLog:
+    """What follows a set stored: the webhook, the session open again, readiness."""
+    session = set_log.session
     webhook_payloads.set_log_created(set_log=set_log, client=client, assignment=assignment)
     if session.status == SessionLog.Status.SKIPPED:
         session.status = SessionLog.Status.OPEN
         session.save(update_fields=["status", "updated_at"])
-    _day_changed(client, on)
-    if stage is not None:  # else no ladder to move up: the exercise has no stages
-        readiness_evaluate(client=client, exercise=exercise)
+    _day_changed(client, session.on)
+    if set_log.stage is not None:  # else no ladder to move up: the exercise has no stages
+        readiness_evaluate(client=client, exercise=set_log.exercise, row=row)
     return set_log
 
 
@@ -490,6 +560,6 @@ def session_log_enter(
                 field = f"sets.{index}.{error.field}" if error.field else f"sets.{index}"
                 raise DomainError(error.message, field=field, code=error.code) from error
             raise
-    return session_log_save(
+    return _session_log_save(
         by=by, client=client, assignment=assignment, on=on, data=data, session=session
     )

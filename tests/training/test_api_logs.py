@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.coach.factories import ClientFactory, CoachFactory
 from tests.conftest import assert_error_shape, get_counting_queries
@@ -398,3 +400,82 @@ def test_the_list_is_paginated_and_costs_the_same_for_1_or_50_sessions(
     second = coach_http.get(page["next"]).json()
     assert len(second["results"]) == 30
     assert second["results"][-1]["on"] == start.isoformat()
+
+
+def test_the_answer_to_a_log_is_the_session_as_a_read_gives_it(coach) -> None:
+    # given a day with a set logged, one deleted and the session skipped
+    person = trainee(coach, starts_on=START)
+    prescription = person.prescription_on(10)
+    first = post_log(
+        person.http,
+        log_body(
+            person,
+            TODAY,
+            set_row(prescription, "left"),
+            set_row(prescription, "right"),
+            status="skipped",
+            skip_reason="sore knee",
+        ),
+    ).json()
+    gone = person.http.delete(f"{SET_LOGS}{first['sets'][1]['id']}/")
+    assert gone.status_code == 204
+
+    # when the client logs one more set that day, and then their coach another
+    # then each answer is the session as a read of it gives it, with the same tag: the sets
+    # not deleted, in order, and the session open again
+    answers = []
+    for http, row in (
+        (person.http, set_row(prescription, "left", note="b")),
+        (browser(coach.user), set_row(prescription, "right", reps=3)),
+    ):
+        answer = post_log(http, log_body(person, TODAY, row))
+        assert answer.status_code == 201
+        read = http.get(f"{LOGS}{first['id']}/")
+        assert answer.json() == read.json()
+        assert answer["ETag"] == read["ETag"]
+        answers.append(answer)
+    theirs = answers[-1]
+    body = theirs.json()
+    assert [s["note"] for s in body["sets"]] == ["", "b", ""]
+    assert [s["entered_by_coach"] for s in body["sets"]] == [False, False, True]
+    assert body["status"] == "open"
+
+
+def _database_queries(context: CaptureQueriesContext) -> list[str]:
+    """The statements run, but the cache's own (a table in the embedded default) and the
+    savepoints around them."""
+    return [
+        q["sql"]
+        for q in context.captured_queries
+        if "coach_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+
+
+def test_a_log_costs_the_same_few_queries_for_a_first_or_a_tenth_set(coach) -> None:
+    # given two clients on the same routine, one with a day of nine sets already
+    person = trainee(coach, starts_on=START)
+    busy = trainee(coach, starts_on=START, exercise=person.exercise)
+    for number in range(9):
+        row = set_row(busy.prescription_on(10), "left", set_number=number + 1)
+        assert post_log(busy.http, log_body(busy, TODAY, row)).status_code == 201
+    yesterday = log_body(
+        person, TODAY - timedelta(days=1), set_row(person.prescription_on(9), "left")
+    )
+    assert post_log(person.http, yesterday).status_code == 201
+
+    # when each logs one set
+    first_http, busy_http = person.http, busy.http
+    first_body = log_body(person, TODAY, set_row(person.prescription_on(10), "left"))
+    tenth_body = log_body(busy, TODAY, set_row(busy.prescription_on(10), "left", set_number=10))
+    with CaptureQueriesContext(connection) as first_context:
+        first = post_log(first_http, first_body)
+    with CaptureQueriesContext(connection) as tenth_context:
+        tenth = post_log(busy_http, tenth_body)
+
+    # then both are stored and answered with the same few queries: the session made for the
+    # first (and its day looked up), found for the tenth
+    assert (first.status_code, tenth.status_code) == (201, 201)
+    assert (len(first.json()["sets"]), len(tenth.json()["sets"])) == (1, 10)
+    made, found = _database_queries(first_context), _database_queries(tenth_context)
+    assert len(made) == len(found) + 2, (made, found)
+    assert len(found) <= 11, "\n".join(found)

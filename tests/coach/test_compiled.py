@@ -1,0 +1,97 @@
+"""coach.compiled: reads compiled once and run with new ids give what the ORM gives."""
+
+from datetime import time
+from typing import Any, cast
+
+import pytest
+from django.db.models import Count, Model, Prefetch
+
+from coach.compiled import Compiled
+from coach.models import Client
+from reminders.models import ReminderSchedule
+from tests.coach.factories import ClientFactory, CoachFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(instance: Model, *, depth: int = 2) -> dict[str, Any]:
+    """What a read put on an instance: its values, what is deferred and the related rows it
+    holds (and theirs, to `depth`: a joined row holds the instance it was joined to)."""
+    values = {k: v for k, v in instance.__dict__.items() if k != "_state"}
+    related = {
+        name: None if row is None else _fields(row, depth=depth - 1)
+        for name, row in instance._state.fields_cache.items()
+        if depth > 0
+    }
+    return {"values": values, "related": related, "deferred": instance.get_deferred_fields()}
+
+
+def _client_with_schedule(coach_id: int, pk: int) -> Any:
+    return (
+        Client.objects.filter(coach_id=coach_id, pk=pk)
+        .select_related("user", "reminder_schedule")
+        .defer("notes")
+        .annotate(programs=Count("assignments"))[:1]
+    )
+
+
+def test_a_compiled_read_gives_the_rows_the_orm_gives_for_each_id() -> None:
+    # given two practices' clients, one with a login and reminder settings, one with neither
+    coach, other = CoachFactory.create(), CoachFactory.create()
+    with_all = ClientFactory.create(coach=coach, with_login=True, name="Ada")
+    ReminderSchedule.objects.create(client=with_all, reminder_time=time(6, 15))
+    bare = ClientFactory.create(coach=coach, name="Bo")
+    theirs = ClientFactory.create(coach=other)
+    read = Compiled(_client_with_schedule, ids=2)
+
+    # when each is read, in turn, by the same compiled read
+    found = [read.first(coach.pk, c.pk) for c in (with_all, bare, with_all)]
+
+    # then each is the row the ORM reads: values, the rows joined (or none), what is deferred
+    # and what is annotated
+    for row, client in zip(found, (with_all, bare, with_all), strict=True):
+        assert row is not None
+        assert _fields(row) == _fields(_client_with_schedule(coach.pk, client.pk).get())
+    first, second, _ = cast(list[Client], found)
+    assert (first.name, second.name) == ("Ada", "Bo")
+    assert first.reminder_schedule.reminder_time == time(6, 15)
+    assert first.user is not None
+    assert second.user is None
+    assert "notes" in first.get_deferred_fields()
+    # another practice's client, and values that name no row, are not found
+    assert read.first(coach.pk, theirs.pk) is None
+    for value in ("x", None, "12a", 2**63, -(2**63) - 1):
+        assert read.first(coach.pk, value) is None
+
+
+def test_a_compiled_read_gives_every_row_in_the_querysets_order() -> None:
+    coach = CoachFactory.create()
+    for name in ("Cy", "Ada", "Bo"):
+        ClientFactory.create(coach=coach, name=name)
+    ClientFactory.create(name="Elsewhere")
+    read = Compiled(
+        lambda coach_id: Client.objects.filter(coach_id=coach_id).order_by("name"), ids=1
+    )
+
+    assert [c.name for c in read(coach.pk)] == ["Ada", "Bo", "Cy"]
+    assert read(coach.pk + 1000) == []
+
+
+@pytest.mark.parametrize(
+    ("build", "why"),
+    [
+        # related rows that would need a query of their own
+        (
+            lambda pk: Client.objects.filter(pk=pk).prefetch_related(Prefetch("assignments")),
+            "cannot prefetch",
+        ),
+        # an id compared twice, or not at all
+        (lambda pk: Client.objects.filter(pk=pk, coach_id=pk), "compared once"),
+        (lambda pk: Client.objects.filter(name="Ada"), "compared once"),
+        # no model instances to make
+        (lambda pk: Client.objects.filter(pk=pk).values("name"), "model instances"),
+    ],
+)
+def test_a_read_that_cannot_be_compiled_is_refused(build: Any, why: str) -> None:
+    with pytest.raises(ValueError, match=why):
+        Compiled(build, ids=1).first(1)
