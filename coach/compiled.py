@@ -102,8 +102,8 @@ class Compiled(Generic[M]):
         return plan.run(values)
 
     def first(self, *values: Any) -> M | None:
-        """The first row, or None; None too for a value that is no id (not a whole number,
-        or past the largest a column holds), as the ORM reads it."""
+        """The first row, or None; None too for a value that is no id (text that is not a
+        whole number, or past the largest a column holds), as the ORM reads it."""
         try:
             ids = [int(value) for value in values]
         except (TypeError, ValueError):

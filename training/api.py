@@ -663,6 +663,9 @@ def _log(*, by: Any, assignment: Assignment, data: dict[str, Any]) -> SessionLog
 
 ASSIGNMENT_OF_YOURS = "Choose one of this client's programs."
 
+# A session as it is now (the answer to a log).
+_SESSION: Compiled[SessionLog] = Compiled(lambda pk: SessionLog.objects.filter(pk=pk)[:1], ids=1)
+
 
 class SessionLogViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Session logs with their sets: a client's own, or a coach's clients'.
@@ -700,8 +703,10 @@ class SessionLogViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.Generi
         return Response(SessionLogSerializer(fresh).data)
 
     def _created(self, session: SessionLog, client: Client) -> Response:
-        """The session just written (the row in hand, committed), with its sets as they are
-        now and the tag a read of it gives (the route names none to look it up by again)."""
+        """The session just written, with its sets, as they are now (another request may have
+        changed the row since this one read it), and the tag a read of it gives (the route
+        names none to look it up by again)."""
+        session = _SESSION.first(session.pk) or session
         every = list(SetLog.objects.filter(session=session).order_by("id"))
         context = {"client": client}
         serializer = SessionLogSerializer(session, context=context)

@@ -1,6 +1,6 @@
 """coach.compiled: reads compiled once and run with new ids give what the ORM gives."""
 
-from datetime import time
+from datetime import date, time
 from typing import Any, cast
 
 import pytest
@@ -8,8 +8,11 @@ from django.db.models import Count, Model, Prefetch
 
 from coach.compiled import Compiled
 from coach.models import Client
+from exercises.models import Stage
 from reminders.models import ReminderSchedule
 from tests.coach.factories import ClientFactory, CoachFactory
+from tests.training.api_support import trainee
+from training import services
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,23 @@ def test_a_compiled_read_gives_every_row_in_the_querysets_order() -> None:
 def test_a_read_that_cannot_be_compiled_is_refused(build: Any, why: str) -> None:
     with pytest.raises(ValueError, match=why):
         Compiled(build, ids=1).first(1)
+
+
+def test_a_logged_sets_prescription_reads_as_the_orm_reads_it(coach: Any) -> None:
+    # given a client's routine, and another practice's
+    person = trainee(coach, starts_on=date(2027, 3, 1))
+    theirs = trainee(CoachFactory.create(), starts_on=date(2027, 3, 1))
+    prescription = person.prescription_on(3)
+    program_id = person.assignment.program_id
+
+    # when the prescription is read as a logged set reads it (three tables joined, long texts
+    # left out, whether its exercise has a ladder)
+    found = services._PRESCRIPTION.first(prescription.pk, program_id)
+
+    # then it is what the ORM reads, and only in its own program
+    assert found is not None
+    assert _fields(found) == _fields(
+        services._PRESCRIPTION.build(prescription.pk, program_id).get()
+    )
+    assert found.has_ladder is Stage.objects.filter(exercise=found.exercise).exists()  # type: ignore[attr-defined]
+    assert services._PRESCRIPTION.first(prescription.pk, theirs.assignment.program_id) is None
