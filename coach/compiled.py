@@ -5,11 +5,12 @@ Python for a read by key with a join or two, several times what the database spe
 reads every request of a kind makes (the client page's client, a logged set's prescription) are
 built once with stand-in ids, compiled, and run again with the request's ids in their place. The
 rows become model instances as the ORM makes them: its converters, deferred fields, the rows of
-`select_related` and annotations. Only integer values (ids) can be given; anything else the
-queryset compares with is fixed when it is built.
+`select_related` and annotations. Only ids (integers) and dates can be given; anything else
+the queryset compares with is fixed when it is built.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, router
@@ -21,8 +22,10 @@ from coach.models import MAX_ID
 
 M = TypeVar("M", bound=Model)
 
-# Stand-ins for the ids while compiling: far above any id, each found once among the parameters.
+# Stand-ins for the values while compiling, each found once among the parameters: ids far
+# above any id, dates a thousand years back.
 _STAND_IN = 7_919_000_000_001
+_STAND_IN_DATE = date(1001, 2, 3)
 # What a 64-bit integer column holds.
 _SMALLEST, _LARGEST = -MAX_ID - 1, MAX_ID
 
@@ -30,24 +33,26 @@ _SMALLEST, _LARGEST = -MAX_ID - 1, MAX_ID
 class _Plan:
     """One compiled query: its SQL, where each id goes, and how rows become instances."""
 
-    def __init__(self, queryset: QuerySet[Any], count: int) -> None:
+    def __init__(self, queryset: QuerySet[Any], stand_ins: Sequence[Any]) -> None:
         if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
             raise ValueError("A compiled read cannot prefetch; read the related rows apart.")
         if queryset._iterable_class is not ModelIterable:
             raise ValueError("A compiled read reads model instances (no values()).")
         self.alias = queryset.db
+        self.ops = connections[self.alias].ops
         compiler = queryset.query.get_compiler(using=self.alias)
         self.sql, params = compiler.as_sql()
         self.params = list(params)
         self.slots = []
-        for number in range(count):
+        for number, stand_in in enumerate(stand_ins):
+            wanted = self._adapted(stand_in)
             found = [
                 index
                 for index, value in enumerate(self.params)
-                if type(value) is int and value == _STAND_IN + number
+                if type(value) is type(wanted) and value == wanted
             ]
             if len(found) != 1:
-                raise ValueError(f"Value {number} must be compared once, as an integer.")
+                raise ValueError(f"Value {number} must be compared once, as an id or a date.")
             self.slots.append(found[0])
         self.compiler = compiler
         klass_info = compiler.klass_info
@@ -61,10 +66,14 @@ class _Plan:
         self.populators = populators(klass_info, compiler.select, self.alias)
         self.annotations = dict(compiler.annotation_col_map or {})
 
-    def run(self, values: Sequence[int]) -> list[Any]:
+    def _adapted(self, value: Any) -> Any:
+        """A value as the database is given it (a date is text for SQLite, say)."""
+        return self.ops.adapt_datefield_value(value) if isinstance(value, date) else value
+
+    def run(self, values: Sequence[Any]) -> list[Any]:
         params = list(self.params)
         for slot, value in zip(self.slots, values, strict=True):
-            params[slot] = int(value)
+            params[slot] = self._adapted(value)
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -80,35 +89,63 @@ class _Plan:
 
 
 class Compiled(Generic[M]):
-    """`build(*ids)` as a list of instances, its SQL compiled once per database.
+    """`build(*ids, *dates)` as a list of instances, its SQL compiled once per database.
 
-    `build` makes the queryset from integer ids (each compared with once); it is called once,
-    with stand-ins, for each database the queryset reads from.
+    `build` makes the queryset from `ids` integers and then `dates` dates, each compared with
+    once; it is called once, with stand-ins, for each database the queryset reads from.
     """
 
-    def __init__(self, build: Callable[..., QuerySet[M]], *, ids: int) -> None:
+    def __init__(self, build: Callable[..., QuerySet[M]], *, ids: int, dates: int = 0) -> None:
         self.build = build
         self.ids = ids
+        self.stand_ins = [
+            *(_STAND_IN + n for n in range(ids)),
+            *(_STAND_IN_DATE.replace(year=_STAND_IN_DATE.year + n) for n in range(dates)),
+        ]
         self.model: type[M] | None = None
         self._plans: dict[str, _Plan] = {}
 
-    def __call__(self, *values: int) -> list[M]:
+    def __call__(self, *values: Any) -> list[M]:
+        """The rows for these ids and dates (checked as `first` checks them)."""
+        if len(values) != len(self.stand_ins) or any(
+            (type(value) is not date) if index >= self.ids else (type(value) is not int)
+            for index, value in enumerate(values)
+        ):
+            raise TypeError(f"Give {self.ids} ids and {len(self.stand_ins) - self.ids} dates.")
         alias = router.db_for_read(self.model) if self.model is not None else None
         plan = self._plans.get(alias) if alias is not None else None
         if plan is None:
-            queryset = self.build(*(_STAND_IN + n for n in range(self.ids)))
+            queryset = self.build(*self.stand_ins)
             self.model = queryset.model
-            plan = self._plans[queryset.db] = _Plan(queryset, self.ids)
+            plan = self._plans[queryset.db] = _Plan(queryset, self.stand_ins)
         return plan.run(values)
 
     def first(self, *values: Any) -> M | None:
-        """The first row, or None; None too for a value that is no id (text that is not a
+        """The first row, or None; None too for an id that names no row (text that is not a
         whole number, or past the largest a column holds), as the ORM reads it."""
         try:
-            ids = [int(value) for value in values]
+            ids = [int(value) for value in values[: self.ids]]
         except (TypeError, ValueError):
             return None
         if any(not _SMALLEST <= value <= _LARGEST for value in ids):
             return None
-        found = self(*ids)
+        found = self(*ids, *values[self.ids :])
         return found[0] if found else None
+
+
+def attach(instances: Iterable[Model], name: str, rows: Iterable[Model], *, by: str) -> None:
+    """Give each instance its related rows `name` (a reverse foreign key, as `sets` of a
+    session) from `rows` read apart, matched on the rows' `by` (the foreign key's attribute), as
+    `prefetch_related` leaves them: `instance.<name>.all()` gives them without a query."""
+    grouped: dict[Any, list[Model]] = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, by), []).append(row)
+    for instance in instances:
+        manager = getattr(instance, name)
+        # What prefetch_related stores (django.db.models.query.prefetch_one_level): the
+        # manager's queryset with its rows already in hand.
+        queryset = manager.get_queryset()
+        queryset._result_cache = grouped.get(instance.pk, [])
+        queryset._prefetch_done = True
+        cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache[manager.field.remote_field.cache_name] = queryset

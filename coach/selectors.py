@@ -7,6 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Expression, ExpressionWrapper, Model, Q, QuerySet
 from django.http import Http404
 
+from coach.compiled import Compiled
 from coach.models import Client, ClientQuerySet, Coach, Invite
 
 RowT = TypeVar("RowT", bound=Model)
@@ -22,6 +23,19 @@ def get_in_scope(rows: QuerySet[RowT], *, pk: Any) -> RowT:
         return rows.get(pk=int(pk))
     except (ObjectDoesNotExist, TypeError, ValueError) as exc:
         raise Http404 from exc
+
+
+_COACH: Compiled[Coach] = Compiled(lambda pk: Coach.objects.filter(pk=pk)[:1], ids=1)
+
+
+def coach_of(client: Client) -> Coach:
+    """The client's coach: one compiled read, none when the client was read with them."""
+    if not Client.coach.is_cached(client):  # type: ignore[attr-defined]
+        found = _COACH.first(client.coach_id)
+        if found is None:  # (a client always has a coach: the foreign key is required)
+            raise Coach.DoesNotExist
+        client.coach = found
+    return client.coach
 
 
 def flag(condition: Q) -> ExpressionWrapper:

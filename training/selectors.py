@@ -29,6 +29,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from coach.common import plans_version
+from coach.compiled import Compiled, attach
 from coach.models import Client, Coach
 from coach.selectors import client_list as coach_client_list
 from coach.selectors import get_in_scope
@@ -298,17 +299,36 @@ def daily_plans(*, client: Client, on: date, include_inactive: bool = False) -> 
     return plans
 
 
+# A client's sessions of a day, and their sets in the order they were logged (read on every
+# Today and plan drawn after a log).
+_DAY_SESSIONS: Compiled[SessionLog] = Compiled(
+    lambda client_id, on: (
+        SessionLog.objects.alive().filter(client_id=client_id, on=on).order_by("id")
+    ),
+    ids=1,
+    dates=1,
+)
+_DAY_SETS: Compiled[SetLog] = Compiled(
+    lambda client_id, on: (
+        SetLog.objects.alive()
+        .filter(session__client_id=client_id, session__on=on, session__deleted_at__isnull=True)
+        .order_by("id")
+    ),
+    ids=1,
+    dates=1,
+)
+
+
 def sessions_on(
     *, client: Client, on: date, assignment_ids: Sequence[int]
 ) -> dict[int, SessionLog]:
     """The client's session of `on` in each of these assignments, with its sets in the order
-    they were logged: two queries."""
-    return {
-        s.assignment_id: s
-        for s in SessionLog.objects.alive()
-        .filter(client=client, on=on, assignment__in=assignment_ids)
-        .prefetch_related(Prefetch("sets", queryset=SetLog.objects.alive().order_by("id")))
-    }
+    they were logged (`session.sets.all()`): two queries, one when there is no session."""
+    wanted = set(assignment_ids)
+    sessions = [s for s in _DAY_SESSIONS(client.pk, on) if s.assignment_id in wanted]
+    if sessions:
+        attach(sessions, "sets", _DAY_SETS(client.pk, on), by="session_id")
+    return {s.assignment_id: s for s in sessions}
 
 
 def logged_for(

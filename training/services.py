@@ -253,9 +253,19 @@ def _check_date(*, client: Client, assignment: Assignment, on: date) -> int:
     return offset
 
 
+# An assignment's session of a day (read by every log).
+_DAY_SESSION: Compiled[SessionLog] = Compiled(
+    lambda assignment_id, on: (
+        SessionLog.objects.alive().filter(assignment_id=assignment_id, on=on).order_by("id")[:1]
+    ),
+    ids=1,
+    dates=1,
+)
+
+
 def _session_for(*, by: User, client: Client, assignment: Assignment, on: date) -> SessionLog:
     offset = _check_date(client=client, assignment=assignment, on=on)
-    session = SessionLog.objects.alive().filter(assignment=assignment, on=on).first()
+    session = _DAY_SESSION.first(assignment.pk, on)
     if session is not None:
         return session
     day = assignment.program.days.filter(

@@ -21,6 +21,7 @@ from coach.common import CSRF_MARK, today_versions, with_csrf_token
 from coach.errors import DomainError
 from coach.models import Client
 from coach.permissions import client_required
+from coach.selectors import coach_of
 from programs import selectors as program_selectors
 from programs.models import Assignment
 from training import selectors, services
@@ -168,7 +169,7 @@ def _today_page(
     drawn = {
         **context,
         # Read only when a part is drawn.
-        "coach": SimpleLazyObject(lambda: client.coach),
+        "coach": SimpleLazyObject(lambda: coach_of(client)),
         "csrf_token": CSRF_MARK,
         "form_token": FORM_TOKEN_MARK,
     }

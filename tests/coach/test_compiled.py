@@ -1,18 +1,21 @@
 """coach.compiled: reads compiled once and run with new ids give what the ORM gives."""
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from typing import Any, cast
 
 import pytest
+import time_machine
 from django.db.models import Count, Model, Prefetch
 
 from coach.compiled import Compiled
 from coach.models import Client
+from coach.selectors import coach_of
 from exercises.models import Stage
 from reminders.models import ReminderSchedule
 from tests.coach.factories import ClientFactory, CoachFactory
-from tests.training.api_support import trainee
-from training import services
+from tests.training.api_support import log_body, post_log, set_row, trainee
+from training import selectors, services
+from training.models import SetLog
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +121,72 @@ def test_a_logged_sets_prescription_reads_as_the_orm_reads_it(coach: Any) -> Non
     )
     assert found.has_ladder is Stage.objects.filter(exercise=found.exercise).exists()  # type: ignore[attr-defined]
     assert services._PRESCRIPTION.first(prescription.pk, theirs.assignment.program_id) is None
+
+
+def test_a_day_read_by_id_and_date_gives_that_days_sessions_with_their_sets(
+    coach: Any, django_assert_num_queries: Any
+) -> None:
+    # given a client who logged on two days, one set deleted, and another client on the same day
+    person = trainee(coach, starts_on=date(2027, 3, 1))
+    neighbour = trainee(coach, starts_on=date(2027, 3, 1), exercise=person.exercise)
+    with time_machine.travel(datetime(2027, 3, 10, 18, 0, tzinfo=UTC), tick=False):
+        for who, on, sides in (
+            (person, date(2027, 3, 9), ["left", "right", "left"]),
+            (person, date(2027, 3, 10), ["right"]),
+            (neighbour, date(2027, 3, 9), ["left"]),
+        ):
+            rows = [set_row(who.prescription_on(on.day), side) for side in sides]
+            assert post_log(who.http, log_body(who, on, *rows)).status_code == 201
+    SetLog.objects.filter(session__client=person.client, side="right", session__on__day=9).update(
+        deleted_at=datetime(2027, 3, 10, tzinfo=UTC)
+    )
+
+    # when the 9th is read for the client
+    sessions = selectors.sessions_on(
+        client=person.client, on=date(2027, 3, 9), assignment_ids=[person.assignment.pk]
+    )
+
+    # then it is their session of that day, its sets in order without the deleted one, held
+    # without a further query
+    (session,) = sessions.values()
+    assert (session.client_id, session.on) == (person.client.pk, date(2027, 3, 9))
+    with django_assert_num_queries(0):
+        assert [s.side for s in session.sets.all()] == ["left", "left"]
+    # (still the manager: other reads of it query as ever)
+    assert list(session.sets.filter(deleted_at__isnull=True).order_by("id")) == list(
+        session.sets.all()
+    )
+    # a day with no session, or another assignment's, reads as nothing
+    nothing = selectors.sessions_on(
+        client=person.client, on=date(2027, 3, 8), assignment_ids=[person.assignment.pk]
+    )
+    others = selectors.sessions_on(
+        client=person.client, on=date(2027, 3, 9), assignment_ids=[neighbour.assignment.pk]
+    )
+    assert (nothing, others) == ({}, {})
+
+
+def test_a_compiled_read_takes_only_the_ids_and_dates_it_was_built_for() -> None:
+    read = Compiled(
+        lambda pk, on: Client.objects.filter(pk=pk, created_at__date=on)[:1], ids=1, dates=1
+    )
+    for values in (
+        (1,),
+        (1, "2027-03-09"),
+        (1, datetime(2027, 3, 9, tzinfo=UTC)),
+        ("1", date(2027, 3, 9)),
+    ):
+        with pytest.raises(TypeError, match="1 ids and 1 dates"):
+            read(*values)
+
+
+def test_a_clients_coach_is_read_once_and_kept_on_the_client(
+    django_assert_num_queries: Any,
+) -> None:
+    client = ClientFactory.create()
+    fresh = Client.objects.get(pk=client.pk)
+
+    with django_assert_num_queries(1):
+        assert coach_of(fresh) == client.coach
+    with django_assert_num_queries(0):
+        assert coach_of(fresh).practice_name == client.coach.practice_name
