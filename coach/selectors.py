@@ -75,9 +75,24 @@ CLIENT_FLAGS = {
 }
 
 
-def client_get_for(*, coach: Coach, pk: int) -> Client:
-    """One of the coach's clients, for pages and API alike; Http404 for anyone else's."""
-    return get_in_scope(Client.objects.for_coach(coach).select_related("user"), pk=pk)
+# (compiled: the client page and most of the coach's client pages and endpoints read it)
+_COACH_CLIENT: Compiled[Client] = Compiled(
+    lambda coach_id, pk: (
+        Client.objects.for_coach(Coach(pk=coach_id))
+        .filter(pk=pk)
+        .select_related("user", "reminder_schedule")[:1]
+    ),
+    ids=2,
+)
+
+
+def client_get_for(*, coach: Coach, pk: Any) -> Client:
+    """One of the coach's clients, with their login and reminder settings, for pages and API
+    alike; Http404 for anyone else's, or for a `pk` that names no row."""
+    found = _COACH_CLIENT.first(coach.pk, pk)
+    if found is None:
+        raise Http404
+    return found
 
 
 def client_latest_invite(client: Client) -> Invite | None:

@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
 
+from coach.compiled import Compiled
 from coach.models import Client, Coach
 from coach.selectors import get_in_scope, rows_of
 from exercises.models import Exercise, Stage
@@ -178,6 +180,27 @@ def assignment_dates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def assignment_get_for(*, coach: Coach, pk: int) -> Assignment:
     """An assignment of one of the coach's clients; Http404 for any other."""
     return get_in_scope(assignment_list(coach=coach), pk=pk)
+
+
+# (compiled: every log a client sends reads it)
+_OWN_ASSIGNMENT: Compiled[Assignment] = Compiled(
+    lambda client_id, pk: (
+        Assignment.objects.filter(client_id=client_id, pk=pk)
+        .select_related("program")
+        .defer("program__description")[:1]
+    ),
+    ids=2,
+)
+
+
+def assignment_of_client(*, client: Client, pk: Any) -> Assignment:
+    """One of the client's own assignments with its program (and `client` as its client);
+    Http404 for any other, or for a `pk` that names no row."""
+    found = _OWN_ASSIGNMENT.first(client.pk, pk)
+    if found is None:
+        raise Http404
+    found.client = client
+    return found
 
 
 def client_assignments(*, client: Client) -> QuerySet[Assignment]:

@@ -161,11 +161,9 @@ def _stages(
     return standing
 
 
-def reminder_history(*, client: Client, limit: int = HISTORY_SHOWN) -> list[Reminder]:
-    """The client's latest reminders, newest first: what went out, what was skipped and why,
-    what failed and why."""
-    if limit != HISTORY_SHOWN:
-        return list(Reminder.objects.filter(client=client).order_by("-on", "-id")[:limit])
+def reminder_history(*, client: Client) -> list[Reminder]:
+    """The client's latest reminders (HISTORY_SHOWN), newest first: what went out, what was
+    skipped and why, what failed and why."""
     return _LATEST_REMINDERS(client.pk)
 
 

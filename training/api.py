@@ -41,7 +41,7 @@ from coach.selectors import client_get_for, get_in_scope
 from exercises.models import Exercise, Stage
 from exercises.templatetags.dose import dose
 from programs.models import Assignment, Day, Program
-from programs.selectors import assignment_get_for
+from programs.selectors import assignment_get_for, assignment_of_client
 from training import selectors, services
 from training.idempotency import HEADER, idempotent
 from training.models import ClientStage, LogQuerySet, SessionLog, SetLog, StageChange
@@ -81,17 +81,6 @@ def _client_for(user: Any, pk: int) -> Client:
     raise Http404
 
 
-# A client's own assignment with its program (the client is the one read with the user).
-_OWN_ASSIGNMENT: Compiled[Assignment] = Compiled(
-    lambda client_id, pk: (
-        Assignment.objects.filter(client_id=client_id, pk=pk)
-        .select_related("program")
-        .defer("program__description")[:1]
-    ),
-    ids=2,
-)
-
-
 def _assignment_for(user: Any, pk: int) -> Assignment:
     coach = getattr(user, "coach", None)
     if coach is not None:
@@ -99,11 +88,7 @@ def _assignment_for(user: Any, pk: int) -> Assignment:
     own = getattr(user, "client", None)
     if own is None:
         raise Http404
-    found = _OWN_ASSIGNMENT.first(own.pk, pk)
-    if found is None:
-        raise Http404
-    found.client = own  # the client read with the user
-    return found
+    return assignment_of_client(client=own, pk=pk)
 
 
 def _sessions_for(user: Any) -> LogQuerySet:

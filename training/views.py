@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coach import selectors as coach_selectors
 from coach.common import CSRF_MARK, plans_version, quarter_hour, with_csrf_token
-from coach.compiled import Compiled
 from coach.errors import DomainError, add_to_form
 from coach.models import Client, Coach
 from coach.permissions import client_required, coach_required
@@ -172,23 +171,12 @@ STAGE_STEPS = {"up": True, "down": False}
 CLIENT_PAGE_CACHE_SECONDS = 6 * 60 * 60
 
 
-# The coach's client with their login and reminder settings (read on every visit of the page).
-_COACH_CLIENT: Compiled[Client] = Compiled(
-    lambda coach_id, pk: Client.objects.filter(coach_id=coach_id, pk=pk).select_related(
-        "user", "reminder_schedule"
-    )[:1],
-    ids=2,
-)
-
-
 @coach_required
 def client_detail(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     """One client as their coach sees them: details, login, programs, stages, a form to log a
     session for them, their sessions page by page, and their reminders."""
-    # With the reminder settings the page shows (in the same query).
-    client = _COACH_CLIENT.first(coach.pk, pk)
-    if client is None:
-        raise Http404
+    # (with the reminder settings the page shows, in the same query)
+    client = coach_selectors.client_get_for(coach=coach, pk=pk)
     shown = selectors.ClientPageParts(client=client, page=request.GET.get("page"))
     response = render(
         request,
