@@ -105,9 +105,12 @@ def _share(ratio: Decimal | None) -> Decimal | None:
     return None if ratio is None else ratio.quantize(Decimal("0.001"))
 
 
-def summaries_refresh(*, client_ids: Sequence[int], now: datetime | None = None) -> int:
+def summaries_refresh(
+    *, client_ids: Sequence[int], now: datetime | None = None, announce: bool = True
+) -> int:
     """Work out and store the summary of each client; returns how many were stored. A fixed
-    number of queries per batch of clients, in bulk."""
+    number of queries per batch of clients, in bulk. `announce`: the coaches' kept dashboard
+    pages are stale after it (see summaries_refresh_changed for when they are not)."""
     now = now or timezone.now()
     stored = 0
     for start in range(0, len(client_ids), BATCH_SIZE):
@@ -140,19 +143,26 @@ def summaries_refresh(*, client_ids: Sequence[int], now: datetime | None = None)
                     settled |= Q(client_id=client_id, changes=changes)
             if settled:
                 ClientSummary.objects.filter(settled).update(changes=0)
-            dashboard_changed(coach_ids={client.coach_id for client in batch})
+            if announce:
+                dashboard_changed(coach_ids={client.coach_id for client in batch})
         stored += len(rows)
     return stored
 
 
 def summaries_refresh_changed(*, coach_id: int | None = None) -> int:
     """Work out again the summaries that writes have changed: of one coach's clients (the
-    dashboard, before it sorts), or of everyone (the task)."""
+    dashboard, before it sorts), or of everyone (the task).
+
+    The coach's dashboard refreshing them does not make its kept pages stale: each write
+    already did (summary_changed), and every page drawn since works them out before it reads
+    them, so no kept page shows the figures before the refresh; the page being drawn is kept
+    under the version it was asked for, and the next visit reads it. The task's refresh still
+    says so, to be safe: it is off the requests' path."""
     changed = ClientSummary.objects.filter(changes__gt=0)
     if coach_id is not None:
         changed = changed.filter(client__coach_id=coach_id)
     ids = list(changed.order_by("client_id").values_list("client_id", flat=True))
-    return summaries_refresh(client_ids=ids) if ids else 0
+    return summaries_refresh(client_ids=ids, announce=coach_id is None) if ids else 0
 
 
 def _dashboard_key(coach_id: int) -> str:

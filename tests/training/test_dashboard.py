@@ -306,6 +306,25 @@ def test_the_dashboard_shows_a_write_before_the_task_has_run(practice, coach_cli
     assert summary(practice.cy.client).changes == 0
 
 
+def test_a_page_drawn_after_a_write_is_kept_for_the_next_visit(practice, coach_client):
+    # given: the dashboard drawn and kept (the first visit brings the figures up to the day),
+    # then Ada logs today (no task runs)
+    summaries_refresh_changed()
+    for _ in range(2):
+        coach_client.get(DASHBOARD)
+    _, kept = get_counting_queries(coach_client, DASHBOARD)
+    log_good_session(practice.ada, NOW.date())
+
+    # when the coach looks twice
+    first = coach_client.get(DASHBOARD)
+    second, queries = get_counting_queries(coach_client, DASHBOARD)
+
+    # then the first visit draws the write's figures, and the second reads that page as kept
+    assert "Done" in rows_of(first)["Ada Lind"]
+    assert rows_of(second) == rows_of(first)
+    assert queries == kept
+
+
 def test_a_refresh_leaves_counted_a_write_made_while_it_worked(practice, monkeypatch):
     # given: Ada's figures changed by a write
     summaries_refresh_changed()
