@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from coach.common import logs_changed, model_update, plans_changed
@@ -137,6 +137,62 @@ def _stage_row(*, client: Client, exercise_id: int) -> ClientStage | None:
     return _STAGE_ROW.first(client.pk, exercise_id)
 
 
+def _latest_sessions_of(count: int) -> Compiled[SessionLog]:
+    """The client's latest `count` sessions with a set of the exercise (compiled once per count:
+    a ladder asks for a few)."""
+    read = _LATEST_SESSIONS.get(count)
+    if read is None:
+        read = _LATEST_SESSIONS[count] = Compiled(
+            lambda client_id, exercise_id: (
+                SessionLog.objects.alive()
+                .filter(client_id=client_id)
+                .filter(
+                    Exists(
+                        SetLog.objects.alive().filter(
+                            session=OuterRef("pk"), exercise_id=exercise_id
+                        )
+                    )
+                )
+                .order_by("-on", "-id")[:count]
+            ),
+            ids=2,
+        )
+    return read
+
+
+_LATEST_SESSIONS: dict[int, Compiled[SessionLog]] = {}
+# The client's sets of the exercise in their sessions from a day on.
+_SETS_SINCE: Compiled[SetLog] = Compiled(
+    lambda client_id, exercise_id, since: (
+        SetLog.objects.alive()
+        .filter(
+            session__client_id=client_id,
+            exercise_id=exercise_id,
+            session__on__gte=since,
+            session__deleted_at__isnull=True,
+        )
+        .order_by("id")
+    ),
+    ids=2,
+    dates=1,
+)
+
+
+def _latest_sessions_with(*, client_id: int, exercise_id: int, count: int) -> list[SessionLog]:
+    """The client's latest `count` sessions with a set of the exercise, newest first, each with
+    its sets of the exercise (`exercise_sets`): two queries."""
+    sessions = _latest_sessions_of(count)(client_id, exercise_id)
+    if not sessions:
+        return []
+    sets: dict[int, list[SetLog]] = {session.pk: [] for session in sessions}
+    for set_log in _SETS_SINCE(client_id, exercise_id, sessions[-1].on):
+        if set_log.session_id in sets:
+            sets[set_log.session_id].append(set_log)
+    for session in sessions:
+        session.exercise_sets = sets[session.pk]  # type: ignore[attr-defined]
+    return sessions
+
+
 def readiness_evaluate(
     *, client: Client, exercise: Exercise, row: ClientStage | None = UNREAD
 ) -> ClientStage | None:
@@ -162,19 +218,7 @@ def readiness_evaluate(
     if not stage.has_criteria:
         return row
     needed = stage.criteria_sessions or 1
-    sessions = (
-        SessionLog.objects.alive()
-        .filter(client=client, sets__exercise=exercise, sets__deleted_at__isnull=True)
-        .distinct()
-        .order_by("-on", "-id")
-        .prefetch_related(
-            Prefetch(
-                "sets",
-                queryset=SetLog.objects.alive().filter(exercise=exercise),
-                to_attr="exercise_sets",
-            )
-        )[:needed]
-    )
+    sessions = _latest_sessions_with(client_id=client.pk, exercise_id=exercise.pk, count=needed)
     evidence = []
     for session in sessions:
         sets = session.exercise_sets  # type: ignore[attr-defined]

@@ -145,6 +145,31 @@ def test_three_good_sessions_make_the_client_ready_with_the_evidence(
     assert all(e["late"] for e in row.ready_evidence)  # logged after their day
 
 
+def test_readiness_reads_the_latest_sessions_and_only_their_sets_not_deleted(
+    coach, assigned, ladder
+) -> None:
+    # given three good sessions (ready), then a fourth whose right side lags
+    person, assignment = assigned
+    exercise, _ = ladder
+    for days_ago in (5, 4, 3):
+        _log_session(coach, person, assignment, TODAY - timedelta(days=days_ago))
+    _log_session(coach, person, assignment, TODAY - timedelta(days=2), left=30, right=10)
+    assert ClientStage.objects.get(client=person, exercise=exercise).ready_since is None
+
+    # when the lagging set is deleted: the fourth session has only its left side
+    lagging = SetLog.objects.get(session__on=TODAY - timedelta(days=2), side="right")
+    services.set_log_delete(set_log=lagging)
+    assert ClientStage.objects.get(client=person, exercise=exercise).ready_since is None
+
+    # and when that whole session's sets are gone, the three before it count again
+    services.set_log_delete(
+        set_log=SetLog.objects.alive().get(session__on=TODAY - timedelta(days=2))
+    )
+    row = ClientStage.objects.get(client=person, exercise=exercise)
+    assert row.ready_since is not None
+    assert [e["on"] for e in row.ready_evidence] == ["2027-05-17", "2027-05-16", "2027-05-15"]
+
+
 @pytest.mark.parametrize(
     ("left", "right", "form"),
     [(30, 20, 5), (30, 30, 3), (30, None, 5)],
