@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from coach.common import logs_changed
+from coach.compiled import Compiled
 from coach.errors import DomainError
 from coach.models import Client, User
 from coach.selectors import get_in_scope
@@ -70,12 +71,22 @@ CENTS = Decimal("0.01")
 # --- reads ---------------------------------------------------------------------------------
 
 
+# (compiled: every progress page reads them)
+_RUNS: Compiled[RunMetric] = Compiled(
+    lambda client_id: RunMetric.objects.filter(client_id=client_id).order_by("on", "id"), ids=1
+)
+_RUNS_SINCE: Compiled[RunMetric] = Compiled(
+    lambda client_id, since: RunMetric.objects.filter(client_id=client_id, on__gte=since).order_by(
+        "on", "id"
+    ),
+    ids=1,
+    dates=1,
+)
+
+
 def runs_for(client: Client, since: date | None = None) -> list[RunMetric]:
     """The client's runs from `since` on (all of them with None), oldest first. One query."""
-    runs = RunMetric.objects.filter(client=client)
-    if since is not None:
-        runs = runs.filter(on__gte=since)
-    return list(runs.order_by("on", "id"))
+    return _RUNS(client.pk) if since is None else _RUNS_SINCE(client.pk, since)
 
 
 def run_metrics_for(*, user: Any) -> QuerySet[RunMetric]:
