@@ -1,7 +1,7 @@
 """Mechanics shared by the services of every app."""
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache, wraps
 from pathlib import Path
@@ -106,20 +106,39 @@ def plans_version(client_id: int) -> str:
     return f"{code_version()}.{versions(keys)}"
 
 
-def today_versions(client_id: int, *, on: date, today: date) -> tuple[str, str]:
+def today_versions(
+    client_id: int, *, on: date, today: date, kept: Sequence[str] = ()
+) -> tuple[str, str, dict[str, Any]]:
     """The two versions of the client's plan of `on` (Today, the plan endpoint), read at once:
     of the plan without the day's own logs (the programs, the library, the client's stages,
     details and history), and of the day's logs. A later day than the client's `today` shows
-    today's sets as its "last time": its plan follows the logs too."""
+    today's sets as its "last time": its plan follows the logs too. With them, in the same
+    round trip, the entries `kept` that the cache holds (see `kept_at`)."""
     keys = [
         PLANS_VERSION_KEY,
         _client_plans_key(client_id),
         _client_history_key(client_id),
         _client_logs_key(client_id),
     ]
-    programs, plans, history, logs = versions(keys).split(".")
+    read, found = versions_and_kept(keys, kept)
+    programs, plans, history, logs = read.split(".")
     plan = f"{code_version()}.{programs}.{plans}.{history}"
-    return (f"{plan}.{logs}" if on > today else plan), logs
+    return (f"{plan}.{logs}" if on > today else plan), logs, found
+
+
+def keep_at(key: str, version: str, value: Any, seconds: int) -> None:
+    """Keep `value` under `key` as drawn at `version` (read back with `kept_at`): one entry per
+    key, whose version is read in the same round trip as the versions it must match."""
+    cache.set(key, (version, value), seconds)
+
+
+def kept_at(found: Mapping[str, Any], key: str, version: str) -> Any:
+    """The value kept under `key` (in `found`, read by `versions_and_kept`) when it was drawn
+    at `version`; None when it is missing or was drawn at another version."""
+    entry = found.get(key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:
+        return entry[1]
+    return None
 
 
 def program_version(client_id: int) -> str:
@@ -154,12 +173,18 @@ def code_version() -> str:
 
 
 def versions(keys: list[str]) -> str:
-    versions = cache.get_many(keys)
+    return versions_and_kept(keys, ())[0]
+
+
+def versions_and_kept(keys: list[str], kept: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    """The versions of `keys` joined (a version the cache lost is replaced by a new one), and
+    the entries of `kept` the cache holds, in one round trip."""
+    found = cache.get_many([*keys, *kept])
     for key in keys:
-        if key not in versions:
+        if key not in found:
             cache.add(key, uuid4().hex, None)
-            versions[key] = cache.get(key)
-    return ".".join(str(versions[key]) for key in keys)
+            found[key] = cache.get(key)
+    return ".".join(str(found[key]) for key in keys), {k: found[k] for k in kept if k in found}
 
 
 # --- pages drawn once, shown many times -------------------------------------------------------

@@ -1,12 +1,13 @@
 """The shared mechanics of the services: `model_update` and turning a model's validation error
 into a `DomainError`."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from coach.common import model_update
+from coach.common import keep_at, kept_at, logs_changed, model_update, today_versions
 from coach.errors import DomainError, NotAllowed
 from coach.models import Client, Coach
 from tests.coach.factories import ClientFactory, CoachFactory
@@ -162,3 +163,31 @@ def test_from_validation_error_makes_the_class_it_is_called_on():
 
     assert isinstance(error, NotAllowed)
     assert error.code == "permission_denied"
+
+
+@pytest.mark.django_db
+def test_a_kept_part_is_read_with_its_versions_and_only_at_the_version_it_was_drawn(
+    monkeypatch,
+) -> None:
+    # given a part kept as drawn at the client's current versions
+    plan, logs, _ = today_versions(7, on=date(2027, 3, 10), today=date(2027, 3, 10))
+    keep_at("today:7:test:logs", f"{plan}.{logs}", "drawn", 60)
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+
+    # when it is read with the versions: one round trip, and it is the part
+    plan, logs, kept = today_versions(
+        7, on=date(2027, 3, 10), today=date(2027, 3, 10), kept=["today:7:test:logs"]
+    )
+    assert len(reads) == 1
+    assert kept_at(kept, "today:7:test:logs", f"{plan}.{logs}") == "drawn"
+
+    # then a log makes it stale: read again, it is not used
+    logs_changed(client_id=7, before_today=False)
+    plan, logs, kept = today_versions(
+        7, on=date(2027, 3, 10), today=date(2027, 3, 10), kept=["today:7:test:logs"]
+    )
+    assert "today:7:test:logs" in kept
+    assert kept_at(kept, "today:7:test:logs", f"{plan}.{logs}") is None
+    assert kept_at({}, "today:7:test:logs", f"{plan}.{logs}") is None

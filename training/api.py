@@ -33,7 +33,7 @@ from coach.api_conventions import (
     stamp_text,
 )
 from coach.api_schema import ErrorSerializer, request_example
-from coach.common import today_versions
+from coach.common import keep_at, kept_at, today_versions
 from coach.compiled import Compiled
 from coach.errors import DomainError, NotAllowed
 from coach.models import MAX_ID, Client
@@ -486,18 +486,21 @@ class ClientPlanView(ContentETagMixin, APIView):
 
         # The answer is kept as the JSON sent, and the plan apart from the day's own logs (as
         # Today keeps its page): a set or session logged draws only what was logged again.
-        plans_version, logs_version = today_versions(client.pk, on=on, today=today)
         name = f"plan-api:{client.pk}:{on.isoformat()}:{today.isoformat()}"
-        answer_key = f"{name}:{plans_version}.{logs_version}"
-        content = cache.get(answer_key)
+        answer_key, plans_key = f"{name}:answer", f"{name}:plans"
+        # The versions and the kept answer in one round trip (see coach.common.kept_at).
+        plans_version, logs_version, kept = today_versions(
+            client.pk, on=on, today=today, kept=[answer_key]
+        )
+        answer_at = f"{plans_version}.{logs_version}"
+        content = kept_at(kept, answer_key, answer_at)
         if content is None:
-            plans_key = f"{name}:plans:{plans_version}"
-            body = cache.get(plans_key)
+            body = kept_at({plans_key: cache.get(plans_key)}, plans_key, plans_version)
             if body is None:
                 body = build()
-                cache.set(plans_key, body, selectors.PLAN_CACHE_SECONDS)
+                keep_at(plans_key, plans_version, body, selectors.PLAN_CACHE_SECONDS)
             content = JSONRenderer().render(_with_logs(body, client=client, on=on))
-            cache.set(answer_key, content, selectors.PLAN_CACHE_SECONDS)
+            keep_at(answer_key, answer_at, content, selectors.PLAN_CACHE_SECONDS)
         if getattr(request.accepted_renderer, "format", "json") == "json":
             return HttpResponse(content, content_type="application/json")
         return Response(json.loads(content))

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from uuid import uuid4
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
@@ -17,7 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from coach.common import CSRF_MARK, today_versions, with_csrf_token
+from coach.common import CSRF_MARK, keep_at, kept_at, today_versions, with_csrf_token
 from coach.errors import DomainError
 from coach.models import Client
 from coach.permissions import client_required
@@ -173,21 +172,24 @@ def _today_page(
         "csrf_token": CSRF_MARK,
         "form_token": FORM_TOKEN_MARK,
     }
-    plans_version, logs_version = today_versions(client.pk, on=on, today=today)
     name = f"today:{client.pk}:{on.isoformat()}:{today.isoformat()}"
-    plans_key = f"{name}:plans:{plans_version}"
-    logs_key = f"{name}:logs:{plans_version}.{logs_version}"
-    kept = cache.get_many([plans_key, logs_key])
+    plans_key, logs_key = f"{name}:plans", f"{name}:logs"
+    # The versions and the kept parts in one round trip; a part counts only when it was drawn
+    # at the versions read with it.
+    plans_version, logs_version, kept = today_versions(
+        client.pk, on=on, today=today, kept=[plans_key, logs_key]
+    )
+    logs_at = f"{plans_version}.{logs_version}"
     # A form shown again with what the client typed is drawn for this request alone.
-    plans = None if retry else kept.get(plans_key)
+    plans = None if retry else kept_at(kept, plans_key, plans_version)
     if plans is None:
         plans = _today_plans(client=client, on=on, context={**drawn, "retry": retry})
         if not retry:
-            cache.set(plans_key, plans, selectors.PLAN_CACHE_SECONDS)
-    logs = kept.get(logs_key)
+            keep_at(plans_key, plans_version, plans, selectors.PLAN_CACHE_SECONDS)
+    logs = kept_at(kept, logs_key, logs_at)
     if logs is None:
         logs = _today_logs(client=client, on=on, plans=plans, context=drawn)
-        cache.set(logs_key, logs, selectors.PLAN_CACHE_SECONDS)
+        keep_at(logs_key, logs_at, logs, selectors.PLAN_CACHE_SECONDS)
     html = LOGGED_MARK.sub(lambda mark: logs.get(mark.group(0), ""), plans.html)
     html = with_csrf_token(html.replace(FORM_TOKEN_MARK, str(uuid4())), request)
     return render(
