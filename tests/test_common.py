@@ -172,9 +172,14 @@ def test_a_kept_part_is_read_with_its_versions_and_only_at_the_version_it_was_dr
     # given a part kept as drawn at the client's current versions
     plan, logs, _ = today_versions(7, on=date(2027, 3, 10), today=date(2027, 3, 10))
     keep_at("today:7:test:logs", f"{plan}.{logs}", "drawn", 60)
-    reads = []
+    reads: list[list[str]] = []
     real_get_many = cache.get_many
-    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+
+    def get_many(keys: list[str]) -> dict[str, object]:
+        reads.append(keys)
+        return real_get_many(keys)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
 
     # when it is read with the versions: one round trip, and it is the part
     plan, logs, kept = today_versions(
