@@ -132,10 +132,10 @@ def keep_at(key: str, version: str, value: Any, seconds: int) -> None:
     cache.set(key, (version, value), seconds)
 
 
-def kept_at(found: Mapping[str, Any], key: str, version: str) -> Any:
-    """The value kept under `key` (in `found`, read by `versions_and_kept`) when it was drawn
-    at `version`; None when it is missing or was drawn at another version."""
-    entry = found.get(key)
+def kept_at(entry: Any, version: str) -> Any:
+    """The value of a cache entry stored by `keep_at` (read with the versions by
+    `versions_and_kept`, or alone) when it was drawn at `version`; None when there is no entry
+    or it was drawn at another version."""
     if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:
         return entry[1]
     return None

@@ -186,7 +186,7 @@ def test_a_kept_part_is_read_with_its_versions_and_only_at_the_version_it_was_dr
         7, on=date(2027, 3, 10), today=date(2027, 3, 10), kept=["today:7:test:logs"]
     )
     assert len(reads) == 1
-    assert kept_at(kept, "today:7:test:logs", f"{plan}.{logs}") == "drawn"
+    assert kept_at(kept.get("today:7:test:logs"), f"{plan}.{logs}") == "drawn"
 
     # then a log makes it stale: read again, it is not used
     logs_changed(client_id=7, before_today=False)
@@ -194,5 +194,5 @@ def test_a_kept_part_is_read_with_its_versions_and_only_at_the_version_it_was_dr
         7, on=date(2027, 3, 10), today=date(2027, 3, 10), kept=["today:7:test:logs"]
     )
     assert "today:7:test:logs" in kept
-    assert kept_at(kept, "today:7:test:logs", f"{plan}.{logs}") is None
-    assert kept_at({}, "today:7:test:logs", f"{plan}.{logs}") is None
+    assert kept_at(kept.get("today:7:test:logs"), f"{plan}.{logs}") is None
+    assert kept_at(None, f"{plan}.{logs}") is None

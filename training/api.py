@@ -493,9 +493,9 @@ class ClientPlanView(ContentETagMixin, APIView):
             client.pk, on=on, today=today, kept=[answer_key]
         )
         answer_at = f"{plans_version}.{logs_version}"
-        content = kept_at(kept, answer_key, answer_at)
+        content = kept_at(kept.get(answer_key), answer_at)
         if content is None:
-            body = kept_at({plans_key: cache.get(plans_key)}, plans_key, plans_version)
+            body = kept_at(cache.get(plans_key), plans_version)
             if body is None:
                 body = build()
                 keep_at(plans_key, plans_version, body, selectors.PLAN_CACHE_SECONDS)

@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -137,30 +138,25 @@ def _stage_row(*, client: Client, exercise_id: int) -> ClientStage | None:
     return _STAGE_ROW.first(client.pk, exercise_id)
 
 
+@lru_cache(maxsize=64)
 def _latest_sessions_of(count: int) -> Compiled[SessionLog]:
     """The client's latest `count` sessions with a set of the exercise (compiled once per count:
     a ladder asks for a few)."""
-    read = _LATEST_SESSIONS.get(count)
-    if read is None:
-        read = _LATEST_SESSIONS[count] = Compiled(
-            lambda client_id, exercise_id: (
-                SessionLog.objects.alive()
-                .filter(client_id=client_id)
-                .filter(
-                    Exists(
-                        SetLog.objects.alive().filter(
-                            session=OuterRef("pk"), exercise_id=exercise_id
-                        )
-                    )
+    return Compiled(
+        lambda client_id, exercise_id: (
+            SessionLog.objects.alive()
+            .filter(client_id=client_id)
+            .filter(
+                Exists(
+                    SetLog.objects.alive().filter(session=OuterRef("pk"), exercise_id=exercise_id)
                 )
-                .order_by("-on", "-id")[:count]
-            ),
-            ids=2,
-        )
-    return read
+            )
+            .order_by("-on", "-id")[:count]
+        ),
+        ids=2,
+    )
 
 
-_LATEST_SESSIONS: dict[int, Compiled[SessionLog]] = {}
 # The client's sets of the exercise in their sessions from a day on.
 _SETS_SINCE: Compiled[SetLog] = Compiled(
     lambda client_id, exercise_id, since: (

@@ -181,12 +181,12 @@ def _today_page(
     )
     logs_at = f"{plans_version}.{logs_version}"
     # A form shown again with what the client typed is drawn for this request alone.
-    plans = None if retry else kept_at(kept, plans_key, plans_version)
+    plans = None if retry else kept_at(kept.get(plans_key), plans_version)
     if plans is None:
         plans = _today_plans(client=client, on=on, context={**drawn, "retry": retry})
         if not retry:
             keep_at(plans_key, plans_version, plans, selectors.PLAN_CACHE_SECONDS)
-    logs = kept_at(kept, logs_key, logs_at)
+    logs = kept_at(kept.get(logs_key), logs_at)
     if logs is None:
         logs = _today_logs(client=client, on=on, plans=plans, context=drawn)
         keep_at(logs_key, logs_at, logs, selectors.PLAN_CACHE_SECONDS)
