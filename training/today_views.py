@@ -9,10 +9,13 @@ from uuid import uuid4
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.defaultfilters import urlencode as urlencode_filter
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -133,6 +136,10 @@ def today_login_check(request: HttpRequest) -> JsonResponse:
 # differs per request (the CSRF token and the token that makes a resent plain form store once)
 # is drawn as marks too and put in afterwards.
 FORM_TOKEN_MARK = "form-token-of-this-request"  # noqa: S105 - a placeholder
+# The page around the plans is kept as well, with marks where the plans and the address of
+# this request (for the login form to come back to) go.
+PLANS_MARK = "<!--plans-of-the-day-->"
+FULL_PATH_MARK = "full-path-of-this-request"
 LOGGED_MARK = re.compile(r"<!--(?:logged|session):\d+(?::\d+)?-->")
 
 
@@ -173,11 +180,11 @@ def _today_page(
         "form_token": FORM_TOKEN_MARK,
     }
     name = f"today:{client.pk}:{on.isoformat()}:{today.isoformat()}"
-    plans_key, logs_key = f"{name}:plans", f"{name}:logs"
+    plans_key, logs_key, page_key = f"{name}:plans", f"{name}:logs", f"{name}:page"
     # The versions and the kept parts in one round trip; a part counts only when it was drawn
     # at the versions read with it.
     plans_version, logs_version, kept = today_versions(
-        client.pk, on=on, today=today, kept=[plans_key, logs_key]
+        client.pk, on=on, today=today, kept=[plans_key, logs_key, page_key]
     )
     logs_at = f"{plans_version}.{logs_version}"
     # A form shown again with what the client typed is drawn for this request alone.
@@ -190,21 +197,31 @@ def _today_page(
     if logs is None:
         logs = _today_logs(client=client, on=on, plans=plans, context=drawn)
         keep_at(logs_key, logs_at, logs, selectors.PLAN_CACHE_SECONDS)
+    # The page around the plans is kept too, except when it shows messages (each is shown
+    # once) or a refusal.
+    alone = retry is not None or status != 200 or bool(messages.get_messages(request))
+    page = None if alone else kept_at(kept.get(page_key), plans_version)
+    if page is None:
+        page = render_to_string(
+            "training/today.html",
+            {
+                **drawn,
+                "previous_day": _day_after(on, -1),
+                "next_day": _day_after(on, 1),
+                "plans_html": mark_safe(PLANS_MARK),  # noqa: S308 - our own mark
+                "login_next": FULL_PATH_MARK,
+                "logs_url": reverse("api-log-list"),
+                "plan_url": reverse("api-client-plan", args=[client.pk]),
+            },
+            request=request,
+        )
+        if not alone:
+            keep_at(page_key, plans_version, page, selectors.PLAN_CACHE_SECONDS)
+    # This request's own parts go into the page before the plans, whose texts are the coach's.
+    page = page.replace(FULL_PATH_MARK, escape(urlencode_filter(request.get_full_path())))
     html = LOGGED_MARK.sub(lambda mark: logs.get(mark.group(0), ""), plans.html)
-    html = with_csrf_token(html.replace(FORM_TOKEN_MARK, str(uuid4())), request)
-    return render(
-        request,
-        "training/today.html",
-        {
-            **context,
-            "previous_day": _day_after(on, -1),
-            "next_day": _day_after(on, 1),
-            "plans_html": html,
-            "logs_url": reverse("api-log-list"),
-            "plan_url": reverse("api-client-plan", args=[client.pk]),
-        },
-        status=status,
-    )
+    html = page.replace(PLANS_MARK, html, 1).replace(FORM_TOKEN_MARK, str(uuid4()))
+    return HttpResponse(with_csrf_token(html, request), status=status)
 
 
 def _today_plans(*, client: Client, on: date, context: dict[str, Any]) -> TodayPlans:

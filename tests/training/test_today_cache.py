@@ -228,3 +228,42 @@ def test_a_finished_session_shows_its_status_and_keeps_the_effort(client, on_wal
     assert re.search(r"data-session-status>\s*Partly done\s*</p>", page)
     assert 'name="effort" min="1" max="10" step="1" inputmode="numeric" data-field="effort"' in page
     assert re.search(r'id="effort-\d+"[^>]*value="6"', page)
+
+
+def test_the_kept_page_shows_a_message_once_and_then_none(client, on_wall_month) -> None:
+    # given: the whole page kept from a first visit
+    client.get("/me/")
+
+    # when Ivy logs a set from the plain form and follows the redirect
+    logged = client.post(LOG_SET, set_form(on_wall_month, hold_seconds=71), follow=True)
+
+    # then that page says so, and the next visit (from the kept page) no longer does
+    assert "set 1, left logged." in text_of(logged)
+    again = client.get("/me/")
+    assert "set 1, left logged." not in text_of(again)
+    assert 'class="messages"' not in again.content.decode()
+    assert "Set 1 · Left · 1 rep, 71 s" in text_of(again)
+
+
+def login_next(response) -> str:  # type: ignore[no-untyped-def]
+    found = re.search(r'data-login-url="/accounts/login/\?next=([^"]*)"', response.content.decode())
+    assert found, "the page names where a login comes back to"
+    return found[1]
+
+
+def test_the_kept_page_sends_a_login_back_to_the_address_asked_for(client, on_wall_month) -> None:
+    # the same day kept once, asked for by two addresses
+    assert login_next(client.get("/me/")) == "/me/"
+    assert login_next(client.get("/me/?date=2027-03-12")) == "/me/%3Fdate%3D2027-03-12"
+    assert login_next(client.get("/me/")) == "/me/"
+    assert login_next(client.get("/me/?date=2027-03-12&x=%3Cb%3E")) == (
+        "/me/%3Fdate%3D2027-03-12%26x%3D%253Cb%253E"
+    )
+
+
+def test_a_new_name_shows_in_the_kept_page(client, on_wall_month, ivy) -> None:
+    assert "Hello, Ivy" in text_of(client.get("/me/"))
+
+    client_update(client=ivy, data={"name": "Ivy Ng"})
+
+    assert "Hello, Ivy Ng" in text_of(client.get("/me/"))
