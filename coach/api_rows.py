@@ -5,17 +5,20 @@ copies) and reads every value of every row through its generic attribute machine
 of 50 rows that is most of a list's time. `RowOutput` reads the serializer's fields once per
 process and writes a row (a dict from `values()`, keyed by each field's source with `__` for
 `.`) with the same fields' own rules, so the JSON is what the serializer itself gives; values a
-field would pass through unchanged are copied as they are. `RowsSerializerMixin` lets a
+field would pass through unchanged are copied as they are. A method field's value is the
+row's own, under the field's name, as the method would give it; `instance_row` makes a row of a
+model instance. `RowsSerializerMixin` lets a
 serializer take such rows beside model instances, so its OpenAPI schema and its input stay
 what they are.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
 from django.conf import settings
+from django.db.models import Model
 from django.utils import timezone
 from rest_framework import fields, relations, serializers
 from rest_framework.settings import api_settings
@@ -62,7 +65,7 @@ class RowOutput:
 
     def __init__(self, serializer: serializers.Serializer) -> None:
         self.plan: list[tuple[str, str, Writer | None]] = [
-            (name, str(field.source).replace(".", "__"), self._writer(field))
+            (name, _key(name, field), self._writer(field))
             for name, field in serializer.fields.items()
             if not field.write_only
         ]
@@ -70,6 +73,8 @@ class RowOutput:
         self.keys = [key for _, key, _ in self.plan]
 
     def _writer(self, field: fields.Field) -> Writer | None:
+        if isinstance(field, fields.SerializerMethodField):
+            return None
         if isinstance(field, serializers.ListSerializer):
             return RowOutput(cast(serializers.Serializer, field.child)).many
         if isinstance(field, serializers.Serializer):
@@ -107,6 +112,26 @@ class RowOutput:
 
     def many(self, rows: Any) -> list[dict[str, Any]]:
         return [self.one(row) for row in rows]
+
+
+def _key(name: str, field: fields.Field) -> str:
+    if isinstance(field, fields.SerializerMethodField):
+        return name
+    return str(field.source).replace(".", "__")
+
+
+def instance_row(instance: Model, keys: Iterable[str], **given: Any) -> dict[str, Any]:
+    """The row `values(*keys)` would read of `instance` (a related row's id for a foreign
+    key), with the values `given` (a method field's, a nested list's rows) as they are."""
+    meta = instance._meta
+    row = {}
+    for key in keys:
+        if key in given:
+            row[key] = given[key]
+            continue
+        field = meta.get_field(key)
+        row[key] = getattr(instance, getattr(field, "attname", key) if field.concrete else key)
+    return row
 
 
 def row_output(serializer_class: type[serializers.BaseSerializer]) -> RowOutput:

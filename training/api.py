@@ -32,6 +32,7 @@ from coach.api_conventions import (
     etag_of,
     stamp_text,
 )
+from coach.api_rows import instance_row, row_output
 from coach.api_schema import ErrorSerializer, request_example
 from coach.common import keep_at, kept_at, today_versions
 from coach.compiled import Compiled
@@ -653,6 +654,10 @@ ASSIGNMENT_OF_YOURS = "Choose one of this client's programs."
 
 # A session as it is now (the answer to a log).
 _SESSION: Compiled[SessionLog] = Compiled(lambda pk: SessionLog.objects.filter(pk=pk)[:1], ids=1)
+# Its sets, the deleted too (their times are part of its tag).
+_SESSION_SETS: Compiled[SetLog] = Compiled(
+    lambda pk: SetLog.objects.filter(session_id=pk).order_by("id"), ids=1
+)
 
 
 class SessionLogViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -695,15 +700,26 @@ class SessionLogViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.Generi
         changed the row since this one read it), and the tag a read of it gives (the route
         names none to look it up by again)."""
         session = _SESSION.first(session.pk) or session
-        every = list(SetLog.objects.filter(session=session).order_by("id"))
-        context = {"client": client}
-        serializer = SessionLogSerializer(session, context=context)
-        del serializer.fields["sets"]  # drawn from the rows just read, as the last field
-        data = serializer.data
-        alive = [s for s in every if s.deleted_at is None]
-        data["sets"] = SetLogSerializer(alive, many=True, context=context).data
+        every = list(_SESSION_SETS(session.pk))
+        # Written as the serializers write them, by fields read once per process.
+        output, set_keys = row_output(SessionLogSerializer), row_output(SetLogSerializer).keys
+        sets = [
+            instance_row(
+                s,
+                set_keys,
+                entered_by_coach=_entered_by_coach(s.entered_by_id, client),
+            )
+            for s in every
+            if s.deleted_at is None
+        ]
+        row = instance_row(
+            session,
+            output.keys,
+            entered_by_coach=_entered_by_coach(session.entered_by_id, client),
+            sets=sets,
+        )
         changed = max((s.updated_at for s in every), default=None)
-        response = Response(data, status=status.HTTP_201_CREATED)
+        response = Response(output.one(row), status=status.HTTP_201_CREATED)
         response["ETag"] = etag_of(*super().etag_parts(session), stamp_text(changed))
         return response
 

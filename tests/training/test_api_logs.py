@@ -426,21 +426,35 @@ def test_the_answer_to_a_log_is_the_session_as_a_read_gives_it(coach) -> None:
     # then each answer is the session as a read of it gives it, with the same tag: the sets
     # not deleted, in order, and the session open again
     answers = []
-    for http, row in (
-        (person.http, set_row(prescription, "left", note="b")),
-        (browser(coach.user), set_row(prescription, "right", reps=3)),
+    for http, row, more in (
+        (person.http, set_row(prescription, "left", note="b"), {}),
+        (browser(coach.user), set_row(prescription, "right", reps=3), {}),
+        # every kind of value a set and a session hold: a load, a device's id, an effort
+        (
+            person.http,
+            set_row(
+                prescription,
+                "left",
+                load="12.5",
+                load_unit="kg",
+                rpe=7,
+                client_uuid="0b7e6c52-3f1a-4d5e-9c8b-2a1f0e9d8c7b",
+            ),
+            {"effort": 6, "note": "heavy legs"},
+        ),
     ):
-        answer = post_log(http, log_body(person, TODAY, row))
+        answer = post_log(http, log_body(person, TODAY, row, **more))
         assert answer.status_code == 201
         read = http.get(f"{LOGS}{first['id']}/")
         assert answer.json() == read.json()
         assert answer["ETag"] == read["ETag"]
         answers.append(answer)
-    theirs = answers[-1]
-    body = theirs.json()
-    assert [s["note"] for s in body["sets"]] == ["", "b", ""]
-    assert [s["entered_by_coach"] for s in body["sets"]] == [False, False, True]
-    assert body["status"] == "open"
+    body = answers[-1].json()
+    assert [s["note"] for s in body["sets"]] == ["", "b", "", ""]
+    assert [s["entered_by_coach"] for s in body["sets"]] == [False, False, True, False]
+    assert (body["sets"][-1]["load"], body["sets"][-1]["load_unit"]) == ("12.5", "kg")
+    assert body["sets"][-1]["client_uuid"] == "0b7e6c52-3f1a-4d5e-9c8b-2a1f0e9d8c7b"
+    assert (body["effort"], body["note"], body["status"]) == (6, "heavy legs", "open")
 
 
 def _database_queries(context: CaptureQueriesContext) -> list[str]:
