@@ -620,6 +620,17 @@ class Bench:
                         f"  {label}, sessions in {'PostgreSQL' if store == 'db' else 'Redis'}: "
                         f"{self.share(f'ceiling-{name}', store):.3f}× / {reference:.2f}×"
                     )
+        if self.half:
+            print("At half load (one connection), p50 / p99 ms: all answers; the request's own")
+            print("and the log writes mixed into it, where there are any")
+            for (name, size), run in self.half.items():
+                mixed = (
+                    f"; its own {run.reads_p50_ms:.1f} / {run.reads_p99_ms:.1f}, "
+                    f"{run.writes} writes {run.writes_p50_ms:.1f} / {run.writes_p99_ms:.1f}"
+                    if run.writes
+                    else ""
+                )
+                print(f"  {labels[name]} {size}: {run.p50_ms:.1f} / {run.p99_ms:.1f}{mixed}")
         floors = [r.rps for r in self.runs[("floor", "")]]
         print(f"floor over the rounds: {', '.join(f'{f:.0f}' for f in floors)} req/s")
         print(
@@ -633,6 +644,10 @@ class Bench:
             "code": self.code,
             "settings": {k: v for k, v in vars(self.args).items() if k not in {"json", "markdown"}},
             "rows": [asdict(row) for row in rows],
+            "half_load": [
+                {"request": name, "size": size, **asdict(run)}
+                for (name, size), run in self.half.items()
+            ],
             "targets": targets,
             "non200": self.non200,
             "load_average_before": self.load_before,
@@ -659,11 +674,17 @@ class Bench:
                 )
             half = self.half.get((request.name, "large"))
             if half is not None and half.p50_ms:
+                # The request's own answers: not the log writes mixed into Today's.
+                p50, p99 = (
+                    (half.reads_p50_ms, half.reads_p99_ms)
+                    if half.writes and half.reads_p50_ms
+                    else (half.p50_ms, half.p99_ms)
+                )
                 table.append(
                     {
                         "target": f"{request.label} p99 ≤ {P99_OVER_P50}× p50 at half load (large)",
-                        "measured": f"{half.p99_ms / half.p50_ms:.1f}×",
-                        "result": "met" if half.p99_ms <= P99_OVER_P50 * half.p50_ms else "missed",
+                        "measured": f"{p99 / p50:.1f}×",
+                        "result": "met" if p99 <= P99_OVER_P50 * p50 else "missed",
                     }
                 )
             slowdown = self.slowdown(request.name)

@@ -284,6 +284,13 @@ class Run:
     non200: int
     statuses: str
     socket_errors: int
+    # Timed by kind (one connection only): the reads, and the writes mixed into them.
+    reads: int = 0
+    reads_p50_ms: float = 0.0
+    reads_p99_ms: float = 0.0
+    writes: int = 0
+    writes_p50_ms: float = 0.0
+    writes_p99_ms: float = 0.0
 
     @property
     def rps(self) -> float:
@@ -310,6 +317,8 @@ def wrk_ensure() -> str:
 def wrk(
     binary: str, *, port: int, requests: Path, seconds: float, connections: int, threads: int
 ) -> Run:
+    """One run of wrk over the requests of the file. With one connection, each request's
+    latency is also kept by its kind, reads and writes apart (see rotate.lua)."""
     command = [
         binary,
         "--threads",
@@ -325,6 +334,7 @@ def wrk(
         f"http://{HOST}:{port}",
         "--",
         str(requests),
+        *(["timed"] if connections == 1 else []),
     ]
     done = subprocess.run(  # noqa: S603 - wrk with our own arguments
         command, capture_output=True, text=True, timeout=seconds + 60, check=False
@@ -343,4 +353,10 @@ def wrk(
         socket_errors=sum(
             result[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts")
         ),
+        reads=result["reads"],
+        reads_p50_ms=result["reads_p50_us"] / 1000,
+        reads_p99_ms=result["reads_p99_us"] / 1000,
+        writes=result["writes"],
+        writes_p50_ms=result["writes_p50_us"] / 1000,
+        writes_p99_ms=result["writes_p99_us"] / 1000,
     )
