@@ -76,12 +76,21 @@ def _client_history_key(client_id: int) -> str:
     return f"plans:version:history:{client_id}"
 
 
+def _client_day_key(client_id: int, on: date) -> str:
+    return f"plans:version:day:{client_id}:{on.isoformat()}"
+
+
 def _new_version(key: str) -> None:
-    """The version changes now, so this request and the tests see the change, and again once
+    _new_versions([key])
+
+
+def _new_versions(keys: Sequence[str]) -> None:
+    """The versions change now, so this request and the tests see the change, and again once
     the transaction commits, so that a plan another request built from the data as it was
-    before the commit (and stored under the first new version) is never read."""
-    cache.set(key, uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(key, uuid4().hex, None))
+    before the commit (and stored under the first new version) is never read. One round trip
+    to the cache each time, however many versions."""
+    cache.set_many({key: uuid4().hex for key in keys}, None)
+    transaction.on_commit(lambda: cache.set_many({key: uuid4().hex for key in keys}, None))
 
 
 def plans_changed(*, client_id: int | None = None) -> None:
@@ -89,14 +98,30 @@ def plans_changed(*, client_id: int | None = None) -> None:
     _new_version(PLANS_VERSION_KEY if client_id is None else _client_plans_key(client_id))
 
 
-def logs_changed(*, client_id: int, before_today: bool = True) -> None:
+def logs_changed(*, client_id: int, before_today: bool = True, on: date | None = None) -> None:
     """What the client logged changed (a set, a session, a run, their readiness): their
     plans are stale, their program as the builder shows it is not. `before_today`: the change
     is on a day before the client's today (or on no one day), so what later days show of their
-    history ("last time") changed too; Today keeps its page apart from the day's own logs."""
-    _new_version(_client_logs_key(client_id))
+    history ("last time") changed too; Today keeps its page apart from the day's own logs.
+    `on`: the day of the session or sets changed, whose sessions as drawn alone are stale too
+    (see `day_versions`)."""
+    keys = [_client_logs_key(client_id)]
     if before_today:
-        _new_version(_client_history_key(client_id))
+        keys.append(_client_history_key(client_id))
+    if on is not None:
+        keys.append(_client_day_key(client_id, on))
+    _new_versions(keys)
+
+
+def day_versions(
+    client_id: int, days: Iterable[date], *, kept: Sequence[str] = ()
+) -> tuple[dict[date, str], dict[str, Any]]:
+    """The version of each of the client's days as `logs_changed` gives it (each write to a
+    session of that day or to its sets changes it), with the entries `kept` that the cache
+    holds (see `kept_at`), in one round trip."""
+    keys = {on: _client_day_key(client_id, on) for on in sorted(set(days))}
+    read, found = versions_and_kept(list(keys.values()), kept)
+    return dict(zip(keys, read.split("."), strict=True)) if keys else {}, found
 
 
 def plans_version(client_id: int) -> str:
@@ -126,10 +151,25 @@ def today_versions(
     return (f"{plan}.{logs}" if on > today else plan), logs, found
 
 
+def client_versions(client_id: int, *, kept: Sequence[str] = ()) -> tuple[str, str, dict[str, Any]]:
+    """The version of the client's program as drawn without their logs (as `program_version`)
+    and that of their logs, read at once, with the entries `kept` that the cache holds (see
+    `kept_at`), in one round trip."""
+    keys = [PLANS_VERSION_KEY, _client_plans_key(client_id), _client_logs_key(client_id)]
+    read, found = versions_and_kept(keys, kept)
+    programs, plans, logs = read.split(".")
+    return f"{code_version()}.{programs}.{plans}", logs, found
+
+
 def keep_at(key: str, version: str, value: Any, seconds: int) -> None:
     """Keep `value` under `key` as drawn at `version` (read back with `kept_at`): one entry per
     key, whose version is read in the same round trip as the versions it must match."""
     cache.set(key, (version, value), seconds)
+
+
+def keep_all_at(entries: Mapping[str, tuple[str, Any]], seconds: int) -> None:
+    """`keep_at` for several keys at once, each given (version, value): one round trip."""
+    cache.set_many(dict(entries), seconds)
 
 
 def kept_at(entry: Any, version: str) -> Any:

@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
     When,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -603,12 +604,70 @@ class StageStanding:
 
     @property
     def evidence(self) -> list[dict[str, object]]:
-        """The sessions that showed readiness: {"session", "on" (a date), "late"}."""
-        if not self.ready or self.row is None:
-            return []
-        return [
-            {**item, "on": date.fromisoformat(str(item["on"]))} for item in self.row.ready_evidence
-        ]
+        return readiness_evidence(self.row)
+
+
+def readiness_evidence(row: ClientStage | None) -> list[dict[str, object]]:
+    """The sessions that showed readiness to move up: {"session", "on" (a date), "late"}."""
+    if row is None or row.ready_since is None:
+        return []
+    return [{**item, "on": date.fromisoformat(str(item["on"]))} for item in row.ready_evidence]
+
+
+# A client's stage rows and the last changes of each exercise: every exercise they have a
+# row or a change of (a few dozen at most), read by the client alone, so that the SQL is
+# compiled once (coach.compiled).
+_STAGE_ROWS: Compiled[ClientStage] = Compiled(
+    lambda client_id: ClientStage.objects.filter(client_id=client_id).only(
+        "exercise_id", "stage_id", "ready_since", "ready_evidence"
+    ),
+    ids=1,
+)
+_STAGE_HISTORY: Compiled[StageChange] = Compiled(
+    lambda client_id: (
+        StageChange.objects.filter(client_id=client_id)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("exercise_id")],
+                order_by=[F("changed_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=STAGE_HISTORY_SHOWN)
+        .select_related("from_stage", "to_stage", "changed_by")
+        .only(
+            "exercise_id",
+            "changed_at",
+            "reason",
+            "from_stage__order",
+            "to_stage__order",
+            "to_stage__name",
+            "changed_by__name",
+            "changed_by__email",
+        )
+        .order_by("-changed_at", "-id")
+    ),
+    ids=1,
+)
+
+
+def stage_rows_and_history(
+    *, client: Client, exercise_ids: Iterable[int]
+) -> tuple[dict[int, ClientStage], dict[int, list[StageChange]]]:
+    """The client's stage rows (the rung, readiness and its evidence) of these exercises, and
+    the last changes of each, newest first: what a log may change of the stage overview. Two
+    queries."""
+    exercise_ids = set(exercise_ids)
+    if not exercise_ids:
+        return {}, {}
+    rows = {
+        row.exercise_id: row for row in _STAGE_ROWS(client.pk) if row.exercise_id in exercise_ids
+    }
+    history: dict[int, list[StageChange]] = defaultdict(list)
+    for change in _STAGE_HISTORY(client.pk):
+        if change.exercise_id in exercise_ids:
+            history[change.exercise_id].append(change)
+    return rows, dict(history)
 
 
 def client_stage_overview(
@@ -653,37 +712,7 @@ def client_stage_overview(
         {p.exercise_id: p.exercise for p in prescriptions if p.exercise_id in ladders}.values(),
         key=lambda exercise: (exercise.name, exercise.pk),
     )
-    rows = {
-        row.exercise_id: row
-        for row in ClientStage.objects.filter(client=client, exercise_id__in=exercise_ids).only(
-            "exercise_id", "stage_id", "ready_since", "ready_evidence"
-        )
-    }
-    history: dict[int, list[StageChange]] = defaultdict(list)
-    for change in (
-        StageChange.objects.filter(client=client, exercise_id__in=exercise_ids)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("exercise_id")],
-                order_by=[F("changed_at").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank__lte=STAGE_HISTORY_SHOWN)
-        .select_related("from_stage", "to_stage", "changed_by")
-        .only(
-            "exercise_id",
-            "changed_at",
-            "reason",
-            "from_stage__order",
-            "to_stage__order",
-            "to_stage__name",
-            "changed_by__name",
-            "changed_by__email",
-        )
-        .order_by("-changed_at", "-id")
-    ):
-        history[change.exercise_id].append(change)
+    rows, history = stage_rows_and_history(client=client, exercise_ids=exercise_ids)
 
     standings = []
     for exercise in exercises:
@@ -714,10 +743,35 @@ def client_stage_overview(
     return standings
 
 
+# What the client page shows of a set, beyond its session.
+_SET_SHOWN = (
+    "session_id",
+    "exercise_id",
+    "stage_id",
+    "side",
+    "reps",
+    "hold_seconds",
+    "load",
+    "load_unit",
+    "form",
+    "rpe",
+    "is_late",
+    "exercise__name",
+    "exercise__measurement",
+    "stage__order",
+)
+
+
+def _sets_shown() -> QuerySet[SetLog]:
+    return (
+        SetLog.objects.alive().select_related("exercise", "stage").only(*_SET_SHOWN).order_by("id")
+    )
+
+
 def client_session_logs(*, client: Client) -> QuerySet[SessionLog]:
-    """The client's sessions, newest first, each with its program, who entered it and its sets
-    (exercise and stage): three queries for a page of them, however long the history. Of the
-    program, the exercises and the stages only what the client page shows is read."""
+    """The client's sessions, newest first, each with its program and who entered it (of the
+    program only what the client page shows is read), without their sets (see
+    `session_sets_read`): a session drawn before is shown again without them."""
     return (
         SessionLog.objects.alive()
         .filter(client=client)
@@ -731,32 +785,14 @@ def client_session_logs(*, client: Client) -> QuerySet[SessionLog]:
             "assignment__program__name",
             "entered_by__name",
         )
-        .prefetch_related(
-            Prefetch(
-                "sets",
-                queryset=SetLog.objects.alive()
-                .select_related("exercise", "stage")
-                .only(
-                    "session_id",
-                    "exercise_id",
-                    "stage_id",
-                    "side",
-                    "reps",
-                    "hold_seconds",
-                    "load",
-                    "load_unit",
-                    "form",
-                    "rpe",
-                    "is_late",
-                    "exercise__name",
-                    "exercise__measurement",
-                    "stage__order",
-                )
-                .order_by("id"),
-            )
-        )
         .order_by("-on", "-id")
     )
+
+
+def session_sets_read(sessions: Sequence[SessionLog]) -> None:
+    """Read the sets (not deleted) of these sessions, with their exercise and stage, as
+    `session.sets.all()` gives them: one query."""
+    prefetch_related_objects(list(sessions), Prefetch("sets", queryset=_sets_shown()))
 
 
 # The client page's sessions, per page.
@@ -791,6 +827,7 @@ class ClientPageParts:
 
     @cached_property
     def sessions(self) -> Page[SessionLog]:
+        """A page of sessions, without their sets (see session_sets_read)."""
         paginator = Paginator(client_session_logs(client=self.client), SESSIONS_PER_PAGE)
         return paginator.get_page(self.page)
 

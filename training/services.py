@@ -534,7 +534,7 @@ def _set_logged(
 
 def _day_changed(client: Client, on: date) -> None:
     """What the client logged on `on` changed (see coach.common.logs_changed)."""
-    logs_changed(client_id=client.pk, before_today=on < client.local_today())
+    logs_changed(client_id=client.pk, before_today=on < client.local_today(), on=on)
 
 
 @transaction.atomic
@@ -574,7 +574,7 @@ def session_log_comment(*, session: SessionLog, comment: str) -> SessionLog:
     comment = comment.replace("\x00", "")  # PostgreSQL refuses NUL in text
     model_update(instance=session, fields=("coach_comment",), data={"coach_comment": comment})
     # Shown with the day's session alone.
-    logs_changed(client_id=session.client_id, before_today=False)
+    logs_changed(client_id=session.client_id, before_today=False, on=session.on)
     return session
 
 

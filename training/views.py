@@ -1,6 +1,7 @@
 """The pages that show a client's training: Today, and the coach's dashboard and client page."""
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -9,13 +10,24 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from coach import selectors as coach_selectors
-from coach.common import CSRF_MARK, plans_version, quarter_hour, with_csrf_token
+from coach.common import (
+    CSRF_MARK,
+    client_versions,
+    day_versions,
+    keep_all_at,
+    keep_at,
+    kept_at,
+    quarter_hour,
+    with_csrf_token,
+)
 from coach.errors import DomainError, add_to_form
 from coach.models import Client, Coach
 from coach.permissions import client_required, coach_required
@@ -26,6 +38,7 @@ from training import selectors, services
 from training.coach_forms import SessionEntryForm, SessionPickForm
 from training.dashboard_forms import ThresholdForm
 from training.dashboard_rows import DashboardPage
+from training.models import SessionLog
 from training.progress import DayStatus
 from training.progress_charts import progress_page
 from training.running import runs_for
@@ -163,12 +176,15 @@ def dashboard_threshold(request: HttpRequest, coach: Coach) -> HttpResponse:
 STAGE_STEPS = {"up": True, "down": False}
 
 
-# The client page's programs, stages, logging form and sessions are drawn once per client,
-# local date, query and version of what they show (the client's logs, stages and details, and
-# the programs and library: see coach.common.plans_version), and kept in the shared cache. The
-# details, the invite and the reminders (whose rows tasks write without changing a version)
-# are read on every request.
+# The client page's programs, stages, logging form and sessions are drawn once and kept in the
+# shared cache, in two parts: the programs, the stages and the logging form, drawn again when
+# the programs, the library or the client's stages or details change (see
+# coach.common.client_versions), with marks where the second part goes; and what a log changes
+# (the sessions, readiness to move up, the last stage changes), drawn again after each log, a
+# few cheap queries. The details, the invite and the reminders (whose rows tasks write without
+# changing a version) are read on every request.
 CLIENT_PAGE_CACHE_SECONDS = 6 * 60 * 60
+CLIENT_PAGE_MARK = re.compile(r"<!--(?:sessions|(?:ready|evidence|history):\d+)-->")
 
 
 @coach_required
@@ -177,7 +193,6 @@ def client_detail(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     session for them, their sessions page by page, and their reminders."""
     # (with the reminder settings the page shows, in the same query)
     client = coach_selectors.client_get_for(coach=coach, pk=pk)
-    shown = selectors.ClientPageParts(client=client, page=request.GET.get("page"))
     response = render(
         request,
         "training/client_detail.html",
@@ -185,13 +200,7 @@ def client_detail(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
             "client": client,
             # Shown only to a client without a login.
             "invite": SimpleLazyObject(lambda: coach_selectors.client_latest_invite(client)),
-            # Read only when the cache does not hold the drawn parts.
-            "assignments": SimpleLazyObject(lambda: shown.assignments),
-            "stages": SimpleLazyObject(lambda: shown.stages),
-            "sessions": SimpleLazyObject(lambda: shown.sessions),
-            "pick_form": SimpleLazyObject(lambda: _pick_form(client, shown.assignments)),
-            "drawn_key": _client_page_key(request, coach=coach, client=client),
-            "drawn_seconds": CLIENT_PAGE_CACHE_SECONDS,
+            "parts_html": _client_page_parts(request, coach=coach, client=client),
             "csrf_token": CSRF_MARK,
         },
     )
@@ -199,22 +208,109 @@ def client_detail(request: HttpRequest, coach: Coach, pk: int) -> HttpResponse:
     return response
 
 
-def _client_page_key(request: HttpRequest, *, coach: Coach, client: Client) -> str:
-    """What the client page's kept parts are drawn from, beyond their rows' versions: the
-    client's local date (which days lie ahead), the query (the page of sessions and its
-    links), and the names shown of who entered a session or moved a stage."""
+def _client_page_parts(request: HttpRequest, *, coach: Coach, client: Client) -> SafeString:
+    """The kept parts of the client page, each drawn again only when what it shows changed."""
+    shown = selectors.ClientPageParts(client=client, page=request.GET.get("page"))
+    # Beyond their rows' versions, both are drawn from the client's local date (which days
+    # lie ahead), the names shown of who entered a session or moved a stage, the client's
+    # login and archiving; the sessions from the query too (the page and its links).
     query = sorted((key, value) for key in request.GET for value in request.GET.getlist(key))
     names = [(user.name, user.email) for user in (coach.user, client.user) if user is not None]
-    return ":".join(
-        [
-            f"{coach.pk}.{client.pk}",
-            client.local_today().isoformat(),
-            plans_version(client.pk),
-            str(client.user_id or ""),
-            str(client.archived_at or ""),
-            hashlib.sha256(repr((query, names)).encode()).hexdigest(),
-        ]
+    drawn = [client.local_today().isoformat(), client.user_id, client.archived_at, names]
+    name = f"client-page:{coach.pk}.{client.pk}:{_digest(drawn)}"
+    programs_key, logs_key = f"{name}:programs", f"{name}:{_digest(query)}:logs"
+    program_version, logs_version, kept = client_versions(client.pk, kept=[programs_key, logs_key])
+    context = {"client": client, "csrf_token": CSRF_MARK, "version": program_version}
+    programs = kept_at(kept.get(programs_key), program_version)
+    if programs is None:
+        html = render_to_string(
+            "training/_client_page_programs.html",
+            {
+                **context,
+                "assignments": shown.assignments,
+                "stages": shown.stages,
+                "pick_form": _pick_form(client, shown.assignments),
+            },
+            request=request,
+        )
+        programs = (html, tuple(standing.exercise.pk for standing in shown.stages))
+        keep_at(programs_key, program_version, programs, CLIENT_PAGE_CACHE_SECONDS)
+    html, exercise_ids = programs
+    logs_at = f"{program_version}.{logs_version}"
+    logs = kept_at(kept.get(logs_key), logs_at)
+    if logs is None:
+        logs = _client_page_logs(
+            request, shown=shown, exercise_ids=exercise_ids, name=name, context=context
+        )
+        keep_at(logs_key, logs_at, logs, CLIENT_PAGE_CACHE_SECONDS)
+    return mark_safe(CLIENT_PAGE_MARK.sub(lambda mark: logs.get(mark.group(0), ""), html))  # noqa: S308
+
+
+def _client_page_logs(
+    request: HttpRequest,
+    *,
+    shown: selectors.ClientPageParts,
+    exercise_ids: tuple[int, ...],
+    name: str,
+    context: dict[str, Any],
+) -> dict[str, str]:
+    """What a log changes of the client page, by the mark each part replaces."""
+    rows, history = selectors.stage_rows_and_history(client=shown.client, exercise_ids=exercise_ids)
+    stage = get_template("training/_client_page_stage.html")
+    page = shown.sessions
+    parts: dict[str, str] = {
+        "<!--sessions-->": render_to_string(
+            "training/_client_page_sessions.html",
+            {
+                **context,
+                "sessions": page,
+                "articles": _session_articles(
+                    list(page), page=page.number, name=name, context=context
+                ),
+            },
+            request=request,
+        )
+    }
+    for exercise in exercise_ids:
+        row = rows.get(exercise)
+        ready = {"ready": row is not None and row.ready_since is not None}
+        parts[f"<!--ready:{exercise}-->"] = stage.render({"part": "ready", **ready})
+        parts[f"<!--evidence:{exercise}-->"] = stage.render(
+            {"part": "evidence", "evidence": selectors.readiness_evidence(row), **ready}
+        )
+        parts[f"<!--history:{exercise}-->"] = stage.render(
+            {"part": "history", "history": history.get(exercise, [])}
+        )
+    return parts
+
+
+def _session_articles(
+    sessions: list[SessionLog], *, page: int, name: str, context: dict[str, Any]
+) -> list[SafeString]:
+    """Each session of a page as drawn, kept apart under the version of its day (which each
+    write to a session of that day or to its sets changes: coach.common.day_versions): after a
+    log only that day's session is drawn again, and only its sets are read."""
+    client = context["client"]
+    keys = {session.pk: f"{name}:session:{session.pk}" for session in sessions}
+    days, kept = day_versions(
+        client.pk, (session.on for session in sessions), kept=list(keys.values())
     )
+    # Beyond the session and its sets: the programs' and the exercises' names, the client's
+    # (the parts' version), and the page (its comment forms come back to it).
+    at = {s.pk: f"{context['version']}.{page}.{days[s.on]}" for s in sessions}
+    drawn = {pk: kept_at(kept.get(key), at[pk]) for pk, key in keys.items()}
+    stale = [session for session in sessions if drawn[session.pk] is None]
+    if stale:
+        selectors.session_sets_read(stale)
+        article = get_template("training/_client_page_session.html")
+        for session in stale:
+            drawn[session.pk] = article.render({**context, "session": session, "page_number": page})
+        keep_all_at({keys[s.pk]: (at[s.pk], drawn[s.pk]) for s in stale}, CLIENT_PAGE_CACHE_SECONDS)
+    return [mark_safe(drawn[session.pk]) for session in sessions]  # noqa: S308 - our own drawing
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()
 
 
 def _pick_form(client: Client, assignments: list[Assignment], data: Any = None) -> SessionPickForm:

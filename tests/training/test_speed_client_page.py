@@ -9,7 +9,9 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client as Browser
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coach.common import CSRF_MARK, plans_changed
@@ -74,12 +76,24 @@ def earlier_sessions(setup: Setup, count: int) -> None:
             )
 
 
+def page_queries(browser: Browser, setup: Setup) -> tuple[str, list[str]]:
+    """The page's words and the statements its view ran (not the cache's own, a table in the
+    embedded default, nor the savepoints around them)."""
+    with CaptureQueriesContext(connection) as queries:
+        page = page_text(browser, setup)
+    return page, [
+        q["sql"]
+        for q in queries.captured_queries
+        if "coach_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+
+
 def client_page_queries(browser: Browser, setup: Setup) -> tuple[int, int]:
-    """The queries of the page drawn (after a write) and then kept."""
+    """The queries of the page drawn (after a write) and then kept (see page_queries)."""
     plans_changed(client_id=setup.person.pk)
-    _, drawn = get_counting_queries(browser, page_url(setup))
-    _, kept = get_counting_queries(browser, page_url(setup))
-    return drawn, kept
+    _, drawn = page_queries(browser, setup)
+    _, kept = page_queries(browser, setup)
+    return len(drawn), len(kept)
 
 
 def test_the_client_page_costs_the_same_queries_for_1_and_30_sessions_and_programs(
@@ -111,6 +125,59 @@ def test_a_logged_session_and_a_comment_show_at_once(setup, coach_client) -> Non
 
     services.session_log_comment(session=session, comment="Keep the knee out")
     assert "Keep the knee out" in page_text(coach_client, setup)
+
+
+def test_a_log_draws_again_only_what_it_changes_and_shows_it_at_once(
+    setup, coach_client, time_machine
+) -> None:
+    # given Ana's page drawn and kept before she has logged anything
+    first, drawn = page_queries(coach_client, setup)
+    _, kept = page_queries(coach_client, setup)
+    assert "No session logged yet" in first
+    assert "Ready to advance" not in first
+    assert "set by the system" not in first
+
+    # when three good sessions are logged, which make her ready to move up
+    for day in (6, 7, 9):
+        log_session(
+            setup, date(2027, 3, day), note=f"Day {day} felt solid", time_machine=time_machine
+        )
+    time_machine.move_to(datetime(2027, 3, 10, 12, tzinfo=UTC), tick=False)
+
+    # then the next view shows the sessions, her readiness with its evidence and the first
+    # rung stored as she first logged, without reading her programs again
+    after, redrawn = page_queries(coach_client, setup)
+    assert "Day 9 felt solid" in after
+    assert "Stage 1 of 3: Stage 1 Ready to advance" in after
+    assert "in the sessions of 9 Mar, 7 Mar, 6 Mar." in after
+    assert "started on stage 1 (Stage 1), set by the system" in after
+    assert "Move up to stage 2" in after
+    assert len(kept) < len(redrawn) < len(drawn)
+    assert not any("programs_prescription" in sql for sql in redrawn), redrawn
+
+
+def test_only_the_session_a_write_changed_is_drawn_again(setup, coach_client) -> None:
+    # given two sessions on the page, drawn and kept (the clock stands still in these tests, so
+    # no time stamp can tell a change)
+    older = log_session(setup, date(2027, 3, 6), note="Older")
+    newer = log_session(setup, date(2027, 3, 9), note="Newer")
+    assert "Left 8, 8; form 5" in page_text(coach_client, setup)
+
+    # when one of the older session's sets is corrected
+    corrected = older.sets.order_by("id").first()
+    assert corrected is not None
+    services.set_log_update(set_log=corrected, data={"reps": 3})
+
+    # then the page shows it at once, reading the sets of that session alone
+    page, redrawn = page_queries(coach_client, setup)
+    assert "Left 3, 8; form 5" in page
+    set_reads = [sql for sql in redrawn if 'FROM "training_setlog"' in sql]
+    assert len(set_reads) == 1
+    assert f"IN ({older.pk})" in set_reads[0]
+
+    # and a comment on the newer one shows at once too
+    services.session_log_comment(session=newer, comment="Keep the hips level")
+    assert "Keep the hips level" in page_text(coach_client, setup)
 
 
 def test_a_stage_move_shows_at_once(setup, coach_client) -> None:
