@@ -217,13 +217,15 @@ def versions(keys: list[str]) -> str:
 
 
 def versions_and_kept(keys: list[str], kept: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    """The versions of `keys` joined (a version the cache lost is replaced by a new one), and
-    the entries of `kept` the cache holds, in one round trip."""
+    """The versions of `keys` joined, and the entries of `kept` the cache holds, in one round
+    trip. A version the cache lost (or never had) is replaced by a new one, all in one more
+    round trip: no entry was kept under it, and should two requests each give it one, the
+    entries drawn under the version replaced are only never read."""
     found = cache.get_many([*keys, *kept])
-    for key in keys:
-        if key not in found:
-            cache.add(key, uuid4().hex, None)
-            found[key] = cache.get(key)
+    lost = {key: uuid4().hex for key in keys if key not in found}
+    if lost:
+        cache.set_many(lost, None)
+        found.update(lost)
     return ".".join(str(found[key]) for key in keys), {k: found[k] for k in kept if k in found}
 
 

@@ -1,6 +1,8 @@
 """Cached daily plans: served from the shared cache, never another person's, never stale."""
 
 from datetime import date, timedelta
+from decimal import Decimal
+from uuid import UUID
 
 import pytest
 import time_machine
@@ -190,7 +192,17 @@ def test_a_log_redraws_only_the_days_logs_of_the_plan_endpoint(coach, two_client
         assignment=assignment,
         on=TODAY,
         data={"status": "done", "effort": 7},
-        sets=[{"prescription": prescription.pk, "side": "left", "reps": 8, "form": 4}],
+        sets=[
+            {
+                "prescription": prescription.pk,
+                "side": "left",
+                "reps": 8,
+                "form": 4,
+                "load": Decimal("12.5"),
+                "load_unit": "kg",
+                "client_uuid": UUID("0b7e6c52-3f1a-4d5e-9c8b-2a1f0e9d8c7b"),
+            }
+        ],
     )
 
     # then the next read shows them, without reading the program again, and reads exactly as
@@ -200,7 +212,9 @@ def test_a_log_redraws_only_the_days_logs_of_the_plan_endpoint(coach, two_client
     assert not any("programs_prescription" in q["sql"] for q in captured.captured_queries)
     plan = after.json()["assignments"][0]
     assert plan["session"]["status"] == "done"
-    assert [(s["side"], s["reps"]) for s in plan["items"][0]["logged"]] == [("left", 8)]
+    assert [(s["side"], s["reps"], s["load"]) for s in plan["items"][0]["logged"]] == [
+        ("left", 8, "12.5")
+    ]
     assert after.content == _drawn_whole(first)
 
 
