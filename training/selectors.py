@@ -5,9 +5,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property, reduce
+from functools import cached_property, lru_cache, reduce
 from operator import or_
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -768,13 +768,10 @@ def _sets_shown() -> QuerySet[SetLog]:
     )
 
 
-def client_session_logs(*, client: Client) -> QuerySet[SessionLog]:
-    """The client's sessions, newest first, each with its program and who entered it (of the
-    program only what the client page shows is read), without their sets (see
-    `session_sets_read`): a session drawn before is shown again without them."""
+def _sessions_of(client_id: int) -> QuerySet[SessionLog]:
     return (
         SessionLog.objects.alive()
-        .filter(client=client)
+        .filter(client_id=client_id)
         .select_related("assignment__program", "entered_by")
         .only(
             *(
@@ -789,9 +786,49 @@ def client_session_logs(*, client: Client) -> QuerySet[SessionLog]:
     )
 
 
+def client_session_logs(*, client: Client) -> QuerySet[SessionLog]:
+    """The client's sessions, newest first, each with its program and who entered it (of the
+    program only what the client page shows is read), without their sets (see
+    `session_sets_read`): a session drawn before is shown again without them."""
+    return _sessions_of(client.pk)
+
+
+@lru_cache(maxsize=64)
+def _sessions_between(bottom: int, top: int) -> Compiled[SessionLog]:
+    """The client's sessions from `bottom` to `top` (a page of them), compiled once."""
+    return Compiled(lambda client_id: _sessions_of(client_id)[bottom:top], ids=1)
+
+
+class _SessionPages:
+    """A client's sessions as a paginator reads them: counted by the ORM, each page (a slice)
+    read by a query compiled once per page (coach.compiled)."""
+
+    ordered = True
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def count(self) -> int:
+        return client_session_logs(client=self.client).count()
+
+    def __getitem__(self, index: slice) -> list[SessionLog]:
+        if index.stop <= index.start:  # no session: an empty first page
+            return []
+        return _sessions_between(index.start, index.stop)(self.client.pk)
+
+
+_ONE_SESSIONS_SETS: Compiled[SetLog] = Compiled(
+    lambda session_id: _sets_shown().filter(session_id=session_id), ids=1
+)
+
+
 def session_sets_read(sessions: Sequence[SessionLog]) -> None:
     """Read the sets (not deleted) of these sessions, with their exercise and stage, as
-    `session.sets.all()` gives them: one query."""
+    `session.sets.all()` gives them: one query (compiled once for one session, the common
+    case: the day's, after a log)."""
+    if len(sessions) == 1:
+        attach(sessions, "sets", _ONE_SESSIONS_SETS(sessions[0].pk), by="session_id")
+        return
     prefetch_related_objects(list(sessions), Prefetch("sets", queryset=_sets_shown()))
 
 
@@ -828,8 +865,11 @@ class ClientPageParts:
     @cached_property
     def sessions(self) -> Page[SessionLog]:
         """A page of sessions, without their sets (see session_sets_read)."""
-        paginator = Paginator(client_session_logs(client=self.client), SESSIONS_PER_PAGE)
-        return paginator.get_page(self.page)
+        # (the stubs want a sized iterable; a paginator counts with count() and slices)
+        pages: Paginator[SessionLog] = Paginator(
+            cast(Any, _SessionPages(self.client)), SESSIONS_PER_PAGE
+        )
+        return pages.get_page(self.page)
 
 
 # --- progress ----------------------------------------------------------------------------------
