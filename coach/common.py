@@ -81,16 +81,38 @@ def _client_day_key(client_id: int, on: date) -> str:
 
 
 def _new_version(key: str) -> None:
-    _new_versions([key])
+    new_versions([key])
 
 
-def _new_versions(keys: Sequence[str]) -> None:
+def new_versions(keys: Iterable[str]) -> None:
     """The versions change now, so this request and the tests see the change, and again once
     the transaction commits, so that a plan another request built from the data as it was
     before the commit (and stored under the first new version) is never read. One round trip
-    to the cache each time, however many versions."""
+    to the cache now; after the commit, one for all the versions the transaction changed."""
+    keys = list(keys)
     cache.set_many({key: uuid4().hex for key in keys}, None)
-    transaction.on_commit(lambda: cache.set_many({key: uuid4().hex for key in keys}, None))
+    connection = transaction.get_connection()
+    pending: set[str] | None = getattr(connection, _PENDING, None)
+    if pending is None:
+        pending = set()
+        setattr(connection, _PENDING, pending)
+    pending.update(keys)
+    transaction.on_commit(_versions_committed)
+
+
+# The versions changed by the writes of a connection's transaction, given new values once more
+# when it commits: by the first of its commit hooks (the others find nothing left). The versions
+# of a write rolled back stay until the next commit, which changes them for nothing (a change
+# of version is never wrong, only a page drawn again).
+_PENDING = "coach_versions_pending"
+
+
+def _versions_committed() -> None:
+    pending: set[str] | None = getattr(transaction.get_connection(), _PENDING, None)
+    if pending:
+        keys = list(pending)
+        pending.clear()
+        cache.set_many({key: uuid4().hex for key in keys}, None)
 
 
 def plans_changed(*, client_id: int | None = None) -> None:
@@ -110,7 +132,7 @@ def logs_changed(*, client_id: int, before_today: bool = True, on: date | None =
         keys.append(_client_history_key(client_id))
     if on is not None:
         keys.append(_client_day_key(client_id, on))
-    _new_versions(keys)
+    new_versions(keys)
 
 
 def day_versions(

@@ -196,3 +196,43 @@ def test_a_kept_part_is_read_with_its_versions_and_only_at_the_version_it_was_dr
     assert "today:7:test:logs" in kept
     assert kept_at(kept.get("today:7:test:logs"), f"{plan}.{logs}") is None
     assert kept_at(None, f"{plan}.{logs}") is None
+
+
+@pytest.mark.django_db
+def test_the_versions_a_transaction_changes_change_again_once_after_its_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from django.db import transaction
+
+    from coach.common import day_versions
+    from training.summaries import dashboard_changed, dashboard_version
+
+    writes: list[list[str]] = []
+    real_set_many = cache.set_many
+
+    def set_many(data: dict[str, object], timeout: object = None) -> list[str]:
+        writes.append(sorted(data))
+        return real_set_many(data, timeout)
+
+    monkeypatch.setattr(cache, "set_many", set_many)
+    on = date(2027, 3, 10)
+    before_day, _ = day_versions(7, [on])
+    before_dashboard = dashboard_version(3)
+    writes.clear()  # (the versions read for the first time were given values)
+
+    # when a write changes a client's logs twice and the coach's dashboard once
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        logs_changed(client_id=7, before_today=False, on=on)
+        during_day, _ = day_versions(7, [on])
+        logs_changed(client_id=7, before_today=False, on=on)
+        dashboard_changed(coach_ids={3})
+        assert len(writes) == 3  # each change is seen at once by the request that made it
+
+    # then after the commit, one more round trip gives every one of them a new value again
+    assert len(writes) == 4
+    assert writes[-1] == sorted(
+        {"plans:version:logs:7", "plans:version:day:7:2027-03-10", "dashboard:version:3"}
+    )
+    after_day, _ = day_versions(7, [on])
+    assert len({before_day[on], during_day[on], after_day[on]}) == 3
+    assert dashboard_version(3) != before_dashboard

@@ -428,7 +428,10 @@ def _set_log_create(
     exercise_id: int | None,
     data: Mapping[str, Any],
     client_uuid: UUID | None,
+    day_changed: bool = True,
 ) -> SetLog:
+    """`day_changed`: False for a caller that says the day changed itself (once for all the
+    sets of a session)."""
     if client_uuid is not None:
         existing = SetLog.objects.filter(client_uuid=client_uuid).select_related("session").first()
         if existing is not None:
@@ -501,7 +504,9 @@ def _set_log_create(
         raise DomainError.from_validation_error(error) from error
     if client_uuid is None:
         set_log.save()  # nothing unique to clash on
-        return _set_logged(set_log, client=client, assignment=assignment, row=row)
+        return _set_logged(
+            set_log, client=client, assignment=assignment, row=row, day_changed=day_changed
+        )
     try:
         with transaction.atomic():
             set_log.save()
@@ -514,11 +519,18 @@ def _set_log_create(
         if existing.session.client_id != client.pk:
             raise DomainError("This id is already used.", field="client_uuid") from None
         return existing
-    return _set_logged(set_log, client=client, assignment=assignment, row=row)
+    return _set_logged(
+        set_log, client=client, assignment=assignment, row=row, day_changed=day_changed
+    )
 
 
 def _set_logged(
-    set_log: SetLog, *, client: Client, assignment: Assignment, row: ClientStage | None
+    set_log: SetLog,
+    *,
+    client: Client,
+    assignment: Assignment,
+    row: ClientStage | None,
+    day_changed: bool = True,
 ) -> SetLog:
     """What follows a set stored: the webhook, the session open again, readiness."""
     session = set_log.session
@@ -526,7 +538,8 @@ def _set_logged(
     if session.status == SessionLog.Status.SKIPPED:
         session.status = SessionLog.Status.OPEN
         session.save(update_fields=["status", "updated_at"])
-    _day_changed(client, session.on)
+    if day_changed:
+        _day_changed(client, session.on)
     if set_log.stage is not None:  # else no ladder to move up: the exercise has no stages
         readiness_evaluate(client=client, exercise=set_log.exercise, row=row)
     return set_log
@@ -604,6 +617,7 @@ def session_log_enter(
                 exercise_id=item.get("exercise"),
                 data=item,
                 client_uuid=item.get("client_uuid"),
+                day_changed=False,  # said once for all, by _session_log_save below
             ).session
         except DomainError as error:
             if error.field is None or error.field in SET_INPUTS:

@@ -19,14 +19,13 @@ import logging
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
-from coach.common import PLANS_VERSION_KEY, code_version, versions
+from coach.common import PLANS_VERSION_KEY, code_version, new_versions, versions
 from coach.models import Client
 from coach.response_cache import _practice_key
 from programs.models import Assignment
@@ -173,11 +172,9 @@ def dashboard_changed(*, coach_ids: Iterable[int]) -> None:
     """The dashboard pages of these coaches drawn before this write are stale: now, for this
     request and the tests, and again once the transaction commits, for a page drawn meanwhile
     from the rows as they were before the commit."""
-    keys = {_dashboard_key(coach_id): uuid4().hex for coach_id in coach_ids}
-    if not keys:
-        return
-    cache.set_many(keys, None)
-    transaction.on_commit(lambda: cache.set_many({key: uuid4().hex for key in keys}, None))
+    keys = [_dashboard_key(coach_id) for coach_id in coach_ids]
+    if keys:
+        new_versions(keys)
 
 
 def dashboard_version(coach_id: int) -> str:
