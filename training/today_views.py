@@ -153,6 +153,8 @@ class TodayPlans:
     # Whether an active program has a day on the date (else no session is shown, as in
     # selectors.daily_plans).
     has_day: bool = False
+    # The coach as the client sees them named, for the logs' part (drawn again after each log).
+    coach: str = ""
 
 
 def _today_page(
@@ -249,6 +251,7 @@ def _today_plans(*, client: Client, on: date, context: dict[str, Any]) -> TodayP
             for item in plan.items
         ),
         has_day=any(plan.offset is not None for plan in every),
+        coach=str(context["coach"]),
     )
 
 
@@ -273,6 +276,7 @@ def _today_logs(
         parts[f"<!--session:{assignment}-->"] = session_block.render(
             {
                 **context,
+                "coach": plans.coach,
                 "a": {"pk": assignment},
                 "state": state,
                 "session": sessions.get(assignment),
