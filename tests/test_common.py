@@ -210,7 +210,7 @@ def test_the_versions_a_transaction_changes_change_again_once_after_its_commit(
     writes: list[list[str]] = []
     real_set_many = cache.set_many
 
-    def set_many(data: dict[str, object], timeout: object = None) -> list[str]:
+    def set_many(data: dict[str, object], timeout: float | None = None) -> list[str]:
         writes.append(sorted(data))
         return real_set_many(data, timeout)
 
@@ -229,10 +229,13 @@ def test_the_versions_a_transaction_changes_change_again_once_after_its_commit(
         assert len(writes) == 3  # each change is seen at once by the request that made it
 
     # then after the commit, one more round trip gives every one of them a new value again
+    # (with any a transaction rolled back before left to change: the tests' own, here)
     assert len(writes) == 4
-    assert writes[-1] == sorted(
-        {"plans:version:logs:7", "plans:version:day:7:2027-03-10", "dashboard:version:3"}
-    )
+    assert {
+        "plans:version:logs:7",
+        "plans:version:day:7:2027-03-10",
+        "dashboard:version:3",
+    } <= set(writes[-1])
     after_day, _ = day_versions(7, [on])
     assert len({before_day[on], during_day[on], after_day[on]}) == 3
     assert dashboard_version(3) != before_dashboard
