@@ -817,6 +817,19 @@ class _SessionPages:
         return _sessions_between(index.start, index.stop)(self.client.pk)
 
 
+_ONE_SESSION: Compiled[SessionLog] = Compiled(
+    lambda client_id, pk: _sessions_of(client_id).filter(pk=pk), ids=2
+)
+
+
+def client_sessions_again(*, client: Client, pks: Sequence[int]) -> dict[int, SessionLog]:
+    """These sessions of the client read again, as `client_session_logs` reads them (those
+    deleted meanwhile left out): one query, compiled once for one session."""
+    if len(pks) == 1:
+        return {s.pk: s for s in _ONE_SESSION(client.pk, pks[0])}
+    return {s.pk: s for s in _sessions_of(client.pk).filter(pk__in=pks)}
+
+
 _ONE_SESSIONS_SETS: Compiled[SetLog] = Compiled(
     lambda session_id: _sets_shown().filter(session_id=session_id), ids=1
 )

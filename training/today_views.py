@@ -219,11 +219,14 @@ def _today_page(
         )
         if not alone:
             keep_at(page_key, plans_version, page, selectors.PLAN_CACHE_SECONDS)
-    # This request's own parts go into the page before the plans, whose texts are the coach's.
-    page = page.replace(FULL_PATH_MARK, escape(urlencode_filter(request.get_full_path())))
+    # The address asked for goes in last (it could hold a mark), where a mark of this request
+    # alone stands for it (the plans' texts are the coach's).
+    path_mark = uuid4().hex
     html = LOGGED_MARK.sub(lambda mark: logs.get(mark.group(0), ""), plans.html)
-    html = page.replace(PLANS_MARK, html, 1).replace(FORM_TOKEN_MARK, str(uuid4()))
-    return HttpResponse(with_csrf_token(html, request), status=status)
+    html = page.replace(FULL_PATH_MARK, path_mark).replace(PLANS_MARK, html, 1)
+    html = with_csrf_token(html.replace(FORM_TOKEN_MARK, str(uuid4())), request)
+    html = html.replace(path_mark, escape(urlencode_filter(request.get_full_path())))
+    return HttpResponse(html, status=status)
 
 
 def _today_plans(*, client: Client, on: date, context: dict[str, Any]) -> TodayPlans:

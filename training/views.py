@@ -301,6 +301,10 @@ def _session_articles(
     drawn = {pk: kept_at(kept.get(key), at[pk]) for pk, key in keys.items()}
     stale = [session for session in sessions if drawn[session.pk] is None]
     if stale:
+        # Read again after their days' versions: a write committed since the page's rows were
+        # read would otherwise be drawn as before under its new version.
+        again = selectors.client_sessions_again(client=client, pks=[s.pk for s in stale])
+        stale = [again.get(session.pk, session) for session in stale]
         selectors.session_sets_read(stale)
         article = get_template("training/_client_page_session.html")
         for session in stale:

@@ -18,7 +18,7 @@ from coach.common import CSRF_MARK, plans_changed
 from coach.services import client_update
 from exercises.services import exercise_update
 from programs.models import Prescription
-from programs.services import assignment_pause, program_update
+from programs.services import assignment_create_bulk, assignment_pause, program_update
 from tests.coach.factories import ClientFactory, CoachFactory
 from tests.conftest import get_counting_queries
 from tests.programs.factories import add, assign, routine
@@ -39,7 +39,7 @@ from tests.training.test_dashboard import (  # noqa: F401 - fixtures used by nam
     practice,
     rows_of,
 )
-from training import services
+from training import services, views
 from training.models import SessionLog
 from training.summaries import dashboard_changed
 
@@ -178,6 +178,64 @@ def test_only_the_session_a_write_changed_is_drawn_again(setup, coach_client) ->
     # and a comment on the newer one shows at once too
     services.session_log_comment(session=newer, comment="Keep the hips level")
     assert "Keep the hips level" in page_text(coach_client, setup)
+
+
+def test_the_stage_chosen_when_assigning_shows_once_the_client_first_logs(
+    setup, coach_client
+) -> None:
+    # given Ana assigned a second program that starts her on stage 2, her page kept before
+    # she logs (her stage row is stored at her first log)
+    program = routine(setup.coach, length_days=5, name="Second squat block")
+    for number in range(1, 6):
+        add(setup.coach, program, number, setup.exercise)
+    (second,) = assignment_create_bulk(
+        coach=setup.coach,
+        template=program,
+        clients=[setup.person],
+        starts_on=date(2027, 3, 10),
+        starting_stages={setup.exercise.pk: setup.stage(2).pk},
+    )
+    page_text(coach_client, setup)
+
+    # when she logs the day's set of it
+    services.set_log_create(
+        by=setup.coach.user,
+        client=setup.person,
+        assignment=second,
+        on=date(2027, 3, 10),
+        prescription_id=Prescription.objects.get(day__program=second.program, day__number=1).pk,
+        data={"set_number": 1, "side": "left", "reps": 8, "form": 4},
+    )
+
+    # then her page shows the rung she stands on, and its moves are from there
+    page = page_text(coach_client, setup)
+    assert "Stage 2 of 3: Stage 2" in page
+    assert "started on stage 2 (Stage 2), set by the system" in page
+    assert "Move up to stage 3" in page
+
+
+def test_a_session_changed_while_the_page_is_drawn_is_not_kept_as_it_was(
+    setup, coach_client, monkeypatch
+) -> None:
+    # given a session on the page, drawn and kept
+    session = log_session(setup, date(2027, 3, 9), note="Felt solid")
+    page_text(coach_client, setup)
+    log_session(setup, date(2027, 3, 9))  # more sets: the page's session is drawn again
+
+    # when the coach's comment is stored after the page read its sessions, before it read the
+    # versions of their days
+    real = views.day_versions
+
+    def commented_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        services.session_log_comment(session=session, comment="Lovely depth")
+        monkeypatch.setattr(views, "day_versions", real)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(views, "day_versions", commented_meanwhile)
+    page_text(coach_client, setup)
+
+    # then the session kept under the new version shows the comment
+    assert "Lovely depth" in page_text(coach_client, setup)
 
 
 def test_a_stage_move_shows_at_once(setup, coach_client) -> None:

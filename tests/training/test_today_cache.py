@@ -267,3 +267,19 @@ def test_a_new_name_shows_in_the_kept_page(client, on_wall_month, ivy) -> None:
     client_update(client=ivy, data={"name": "Ivy Ng"})
 
     assert "Hello, Ivy Ng" in text_of(client.get("/me/"))
+
+
+def test_a_mark_in_the_address_is_never_filled_with_the_token(client, on_wall_month) -> None:
+    client.get("/me/")
+
+    page = client.get(f"/me/?x={CSRF_MARK}").content.decode()
+
+    token = set_form_csrf_token(client.get("/me/"))
+    assert token not in login_next_of(page)
+    assert login_next_of(page) == f"/me/%3Fx%3D{CSRF_MARK}"
+
+
+def login_next_of(page: str) -> str:
+    found = re.search(r'data-login-url="/accounts/login/\?next=([^"]*)"', page)
+    assert found
+    return found[1]
