@@ -80,10 +80,6 @@ def _client_day_key(client_id: int, on: date) -> str:
     return f"plans:version:day:{client_id}:{on.isoformat()}"
 
 
-def _new_version(key: str) -> None:
-    new_versions([key])
-
-
 def new_versions(keys: Iterable[str]) -> None:
     """The versions change now, so this request and the tests see the change, and again once
     the transaction commits, so that a plan another request built from the data as it was
@@ -117,7 +113,7 @@ def _versions_committed() -> None:
 
 def plans_changed(*, client_id: int | None = None) -> None:
     """Plans built before this write are stale: of one client, or (None) of everyone."""
-    _new_version(PLANS_VERSION_KEY if client_id is None else _client_plans_key(client_id))
+    new_versions([PLANS_VERSION_KEY if client_id is None else _client_plans_key(client_id)])
 
 
 def logs_changed(*, client_id: int, before_today: bool = True, on: date | None = None) -> None:

@@ -16,13 +16,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
-from uuid import uuid4
 
 from django.core.cache import cache as shared_cache
-from django.db import transaction
 from django.http import HttpRequest
 
-from coach.common import PLANS_VERSION_KEY, code_version, versions
+from coach.common import PLANS_VERSION_KEY, code_version, new_versions, versions
 from coach.models import Client, Coach
 
 # An entry is never stale (its key carries the versions); the time only bounds how long an
@@ -41,9 +39,7 @@ def practice_changed(*, coach_id: int) -> None:
     """The coach's lists drawn before this write are stale: now, for this request and the
     tests, and again once the transaction commits, for a list drawn meanwhile from the rows as
     they were before the commit."""
-    key = _practice_key(coach_id)
-    shared_cache.set(key, uuid4().hex, None)
-    transaction.on_commit(lambda: shared_cache.set(key, uuid4().hex, None))
+    new_versions([_practice_key(coach_id)])
 
 
 def changes_practice(func: F) -> F:

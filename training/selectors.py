@@ -769,6 +769,9 @@ def _sets_shown() -> QuerySet[SetLog]:
 
 
 def _sessions_of(client_id: int) -> QuerySet[SessionLog]:
+    """The client's sessions, newest first, each with its program and who entered it (of the
+    program only what the client page shows is read), without their sets (see
+    `session_sets_read`): a session drawn before is shown again without them."""
     return (
         SessionLog.objects.alive()
         .filter(client_id=client_id)
@@ -784,13 +787,6 @@ def _sessions_of(client_id: int) -> QuerySet[SessionLog]:
         )
         .order_by("-on", "-id")
     )
-
-
-def client_session_logs(*, client: Client) -> QuerySet[SessionLog]:
-    """The client's sessions, newest first, each with its program and who entered it (of the
-    program only what the client page shows is read), without their sets (see
-    `session_sets_read`): a session drawn before is shown again without them."""
-    return _sessions_of(client.pk)
 
 
 @lru_cache(maxsize=64)
@@ -809,7 +805,7 @@ class _SessionPages:
         self.client = client
 
     def count(self) -> int:
-        return client_session_logs(client=self.client).count()
+        return _sessions_of(self.client.pk).count()
 
     def __getitem__(self, index: slice) -> list[SessionLog]:
         if index.stop <= index.start:  # no session: an empty first page
@@ -823,7 +819,7 @@ _ONE_SESSION: Compiled[SessionLog] = Compiled(
 
 
 def client_sessions_again(*, client: Client, pks: Sequence[int]) -> dict[int, SessionLog]:
-    """These sessions of the client read again, as `client_session_logs` reads them (those
+    """These sessions of the client read again, as a page of them reads them (those
     deleted meanwhile left out): one query, compiled once for one session."""
     if len(pks) == 1:
         return {s.pk: s for s in _ONE_SESSION(client.pk, pks[0])}

@@ -219,13 +219,11 @@ def _today_page(
         )
         if not alone:
             keep_at(page_key, plans_version, page, selectors.PLAN_CACHE_SECONDS)
-    # The address asked for goes in last (it could hold a mark), where a mark of this request
-    # alone stands for it (the plans' texts are the coach's).
-    path_mark = uuid4().hex
     html = LOGGED_MARK.sub(lambda mark: logs.get(mark.group(0), ""), plans.html)
-    html = page.replace(FULL_PATH_MARK, path_mark).replace(PLANS_MARK, html, 1)
-    html = with_csrf_token(html.replace(FORM_TOKEN_MARK, str(uuid4())), request)
-    html = html.replace(path_mark, escape(urlencode_filter(request.get_full_path())))
+    html = page.replace(PLANS_MARK, html, 1).replace(FORM_TOKEN_MARK, str(uuid4()))
+    html = with_csrf_token(html, request)
+    # The address asked for goes in last: it could hold one of the marks above.
+    html = html.replace(FULL_PATH_MARK, escape(urlencode_filter(request.get_full_path())))
     return HttpResponse(html, status=status)
 
 

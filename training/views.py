@@ -220,7 +220,7 @@ def _client_page_parts(request: HttpRequest, *, coach: Coach, client: Client) ->
     name = f"client-page:{coach.pk}.{client.pk}:{_digest(drawn)}"
     programs_key, logs_key = f"{name}:programs", f"{name}:{_digest(query)}:logs"
     program_version, logs_version, kept = client_versions(client.pk, kept=[programs_key, logs_key])
-    context = {"client": client, "csrf_token": CSRF_MARK, "version": program_version}
+    context = {"client": client, "csrf_token": CSRF_MARK}
     programs = kept_at(kept.get(programs_key), program_version)
     if programs is None:
         html = render_to_string(
@@ -240,7 +240,12 @@ def _client_page_parts(request: HttpRequest, *, coach: Coach, client: Client) ->
     logs = kept_at(kept.get(logs_key), logs_at)
     if logs is None:
         logs = _client_page_logs(
-            request, shown=shown, exercise_ids=exercise_ids, name=name, context=context
+            request,
+            shown=shown,
+            exercise_ids=exercise_ids,
+            name=name,
+            version=program_version,
+            context=context,
         )
         keep_at(logs_key, logs_at, logs, CLIENT_PAGE_CACHE_SECONDS)
     return mark_safe(CLIENT_PAGE_MARK.sub(lambda mark: logs.get(mark.group(0), ""), html))  # noqa: S308
@@ -252,6 +257,7 @@ def _client_page_logs(
     shown: selectors.ClientPageParts,
     exercise_ids: tuple[int, ...],
     name: str,
+    version: str,
     context: dict[str, Any],
 ) -> dict[str, str]:
     """What a log changes of the client page, by the mark each part replaces."""
@@ -265,7 +271,7 @@ def _client_page_logs(
                 **context,
                 "sessions": page,
                 "articles": _session_articles(
-                    list(page), page=page.number, name=name, context=context
+                    list(page), page=page.number, name=name, version=version, context=context
                 ),
             },
             request=request,
@@ -285,7 +291,7 @@ def _client_page_logs(
 
 
 def _session_articles(
-    sessions: list[SessionLog], *, page: int, name: str, context: dict[str, Any]
+    sessions: list[SessionLog], *, page: int, name: str, version: str, context: dict[str, Any]
 ) -> list[SafeString]:
     """Each session of a page as drawn, kept apart under the version of its day (which each
     write to a session of that day or to its sets changes: coach.common.day_versions): after a
@@ -297,7 +303,7 @@ def _session_articles(
     )
     # Beyond the session and its sets: the programs' and the exercises' names, the client's
     # (the parts' version), and the page (its comment forms come back to it).
-    at = {s.pk: f"{context['version']}.{page}.{days[s.on]}" for s in sessions}
+    at = {s.pk: f"{version}.{page}.{days[s.on]}" for s in sessions}
     drawn = {pk: kept_at(kept.get(key), at[pk]) for pk, key in keys.items()}
     stale = [session for session in sessions if drawn[session.pk] is None]
     if stale:
