@@ -2,6 +2,8 @@
 most read, and its rows are most of its cost (a page of 25 rows should cost what one of 3 does).
 Every text that comes from a person (names) is escaped; the rest are figures and labels."""
 
+import re
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -10,17 +12,21 @@ from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from coach.common import keep_all_at, kept_at
 from coach.models import Client, Coach
 from training.models import ClientSummary
-from training.selectors import dashboard_clients
-from training.summaries import summaries_fresh, summaries_refresh_changed
+from training.selectors import dashboard_clients, dashboard_clients_by_id
+from training.summaries import dashboard_row_versions, summaries_fresh, summaries_refresh_changed
 
 TODAY_LABELS = dict(ClientSummary.Today.choices)
 # An id no row has, to be replaced by each row's own in its links.
 PLACEHOLDER_ID = 2**62 + 12345
+# An entry is never stale (it is kept with the versions it was drawn at); this bounds an unread one.
+DASHBOARD_ROW_SECONDS = 6 * 60 * 60
 
 
 def percent_text(share: Decimal | None) -> str:
@@ -152,10 +158,23 @@ class DashboardPage:
     page: str | None
     per_page: int
 
+    @property
+    def by_name(self) -> bool:
+        """Whether the page's clients and their order do not depend on their figures (sorted by
+        name, not filtered by them, active clients): its rows are then kept apart, each under
+        its client's version (see `kept_rows`)."""
+        return self.sort.removeprefix("-") == "name" and not self.attention and not self.archived
+
     @cached_property
     def clients(self) -> Page[Client]:
         """The page of clients, with their summaries (the stale ones refreshed). The figures
-        writes have changed are worked out first, so that the sort and the filters use them."""
+        writes have changed are worked out first, so that the sort and the filters use them.
+        A page by name reads its clients alone: its rows are drawn apart."""
+        if self.by_name:
+            return Paginator(
+                dashboard_clients(coach=self.coach, query=self.query, sort=self.sort),
+                self.per_page,
+            ).get_page(self.page)
         if not self.archived:
             summaries_refresh_changed(coach_id=self.coach.pk)
         found = dashboard_clients(
@@ -172,6 +191,8 @@ class DashboardPage:
 
     @cached_property
     def rows(self) -> SafeString:
+        if self.by_name:
+            return rows_mark(self.clients.object_list)
         return dashboard_table_body(
             self.clients.object_list, threshold_pct=self.coach.asymmetry_threshold_pct
         )
@@ -186,3 +207,63 @@ class DashboardPage:
             or self.clients.paginator.count
             or Client.objects.for_coach(self.coach).exists()
         )
+
+
+# --- rows kept apart ----------------------------------------------------------------------------
+# A page sorted by name is kept with a mark where its rows go, naming each client and their time
+# zone; each row is kept apart under the version of its client's figures (which every write that
+# changes them changes: training.summaries.dashboard_row_versions) and their local date (their
+# figures turn with their day), so that a log draws again only its client's row.
+ROWS_MARK = re.compile(r"<!--dashboard-rows:([^<>]*?)-->")
+
+
+def rows_mark(clients: Iterable[Client]) -> SafeString:
+    named = ";".join(f"{client.pk}@{client.time_zone}" for client in clients)
+    return mark_safe(f"<!--dashboard-rows:{named}-->")  # noqa: S308 - ids and zone names
+
+
+def with_kept_rows(html: str, *, coach: Coach, version: str) -> str:
+    """The page `html` (a page by name, kept under `version`) with its rows put in place of
+    its mark, each drawn again only when its client's figures, day or the page's version
+    changed since it was kept."""
+    mark = ROWS_MARK.search(html)
+    if mark is None:  # no client on the page
+        return html
+    zones = dict(named.split("@", 1) for named in mark.group(1).split(";") if named)
+    ids = [int(pk) for pk in zones]
+    keys = {pk: f"dashboard:row:{coach.pk}:{pk}" for pk in ids}
+    row_versions, kept = dashboard_row_versions(ids, kept=list(keys.values()))
+    now = timezone.now()
+    # Beyond the client's figures: the page's version (the code, the programs and library,
+    # the practice: the client's name and details), the threshold, and the client's day.
+    at = {
+        pk: ".".join(
+            [
+                version,
+                str(coach.asymmetry_threshold_pct),
+                now.astimezone(zoneinfo.ZoneInfo(zones[str(pk)])).date().isoformat(),
+                row_versions[pk],
+            ]
+        )
+        for pk in ids
+    }
+    drawn = {pk: kept_at(kept.get(keys[pk]), at[pk]) for pk in ids}
+    stale = [pk for pk in ids if drawn[pk] is None]
+    if stale:
+        # Read after the rows' versions: a write committed meanwhile is drawn under its new
+        # version at worst, never the figures before it under a version after it.
+        clients = dashboard_clients_by_id(coach=coach, ids=stale)
+        # (which says nothing changed: the rows are drawn under their new figures' versions)
+        summaries_fresh(clients.values(), now=now, announce=False)
+        programs_url = reverse("program-list")
+        for row in dashboard_rows(clients.values(), threshold_pct=coach.asymmetry_threshold_pct):
+            drawn[row.client.pk] = row.html(
+                threshold_pct=coach.asymmetry_threshold_pct, programs_url=programs_url
+            )
+        keep_all_at(
+            {keys[pk]: (at[pk], drawn[pk]) for pk in stale if drawn[pk] is not None},
+            DASHBOARD_ROW_SECONDS,
+        )
+    # A client deleted since the page was kept has no row (the page is drawn again anyway).
+    rows = "".join(drawn[pk] or "" for pk in ids)
+    return f"{html[: mark.start()]}{rows}{html[mark.end() :]}"

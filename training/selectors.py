@@ -1232,14 +1232,7 @@ def dashboard_clients(
     if expression is None:
         expression, descending = DASHBOARD_SORTS[DEFAULT_DASHBOARD_SORT], False
     threshold = attention_threshold(coach)
-    clients = (
-        coach_client_list(coach=coach, query=query, archived=archived)
-        .select_related("summary", "summary__asymmetry_exercise")
-        # Of the exercise, only its name: its texts are long.
-        .only(
-            *DASHBOARD_CLIENT_FIELDS, *DASHBOARD_SUMMARY_FIELDS, "summary__asymmetry_exercise__name"
-        )
-    )
+    clients = _with_summaries(coach_client_list(coach=coach, query=query, archived=archived))
     if attention:
         clients = clients.filter(
             Q(summary__missed_in_a_row__gte=2)
@@ -1248,3 +1241,19 @@ def dashboard_clients(
         )
     order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
     return clients.order_by(order, "name", "id")
+
+
+def dashboard_clients_by_id(*, coach: Coach, ids: Iterable[int]) -> dict[int, Client]:
+    """The coach's clients of `ids` (active or archived) with their stored summaries, as
+    `dashboard_clients` reads them, by id: the rows of a dashboard page drawn again alone."""
+    clients = _with_summaries(Client.objects.for_coach(coach).filter(pk__in=list(ids)))
+    return {client.pk: client for client in clients}
+
+
+def _with_summaries(clients: QuerySet[Client]) -> QuerySet[Client]:
+    return clients.select_related("summary", "summary__asymmetry_exercise").only(
+        # Of the exercise, only its name: its texts are long.
+        *DASHBOARD_CLIENT_FIELDS,
+        *DASHBOARD_SUMMARY_FIELDS,
+        "summary__asymmetry_exercise__name",
+    )

@@ -11,21 +11,33 @@ or a program of theirs changed since); a pass each hour refreshes the clients wh
 turned since (`summaries_refresh_due`): "missed" grows with time alone.
 
 The dashboard's drawn pages are kept in the shared cache under the coach's dashboard version
-(`dashboard_version`), which every stored summary of one of the coach's clients changes, with
-the versions of the practice (clients added or changed) and of the programs and library.
+(`dashboard_version`), which every write that changes the figures of one of the coach's clients
+changes, with the versions of the practice (clients added or changed) and of the programs and
+library. A page sorted by name is kept without the figures: each of its rows is kept apart under
+its client's own version (`dashboard_row_versions`), which only that client's writes change,
+and the client's local date. A refresh changes no row's version: the figures it works out are
+those a write already announced, or those of a client's new day, or of a program changed since
+(which changes the programs' version).
 """
 
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
-from coach.common import PLANS_VERSION_KEY, code_version, new_versions, versions
+from coach.common import (
+    PLANS_VERSION_KEY,
+    code_version,
+    new_versions,
+    versions,
+    versions_and_kept,
+)
 from coach.models import Client
 from coach.response_cache import _practice_key
 from programs.models import Assignment
@@ -168,21 +180,42 @@ def _dashboard_key(coach_id: int) -> str:
     return f"dashboard:version:{coach_id}"
 
 
-def dashboard_changed(*, coach_ids: Iterable[int]) -> None:
-    """The dashboard pages of these coaches drawn before this write are stale: now, for this
-    request and the tests, and again once the transaction commits, for a page drawn meanwhile
-    from the rows as they were before the commit."""
+def _dashboard_row_key(client_id: int) -> str:
+    return f"dashboard:version:client:{client_id}"
+
+
+def dashboard_changed(*, coach_ids: Iterable[int], client_ids: Iterable[int] = ()) -> None:
+    """The dashboard pages of these coaches drawn before this write are stale, and the rows of
+    these clients: now, for this request and the tests, and again once the transaction commits,
+    for a page drawn meanwhile from the rows as they were before the commit."""
     keys = [_dashboard_key(coach_id) for coach_id in coach_ids]
+    keys += [_dashboard_row_key(client_id) for client_id in client_ids]
     if keys:
         new_versions(keys)
 
 
-def dashboard_version(coach_id: int) -> str:
+def dashboard_version(coach_id: int, *, by_name: bool = False) -> str:
     """The version a drawn page of the coach's dashboard is kept under: of the code, of the
     programs and library, of the practice (clients added, changed or archived) and of the
-    summaries of the coach's clients."""
-    keys = [PLANS_VERSION_KEY, _practice_key(coach_id), _dashboard_key(coach_id)]
+    summaries of the coach's clients. `by_name`: of a page whose clients and order do not
+    depend on their figures (sorted by name, not filtered by them), whose rows are kept
+    apart under their clients' own versions (`dashboard_row_versions`): without the
+    summaries'."""
+    keys = [PLANS_VERSION_KEY, _practice_key(coach_id)]
+    if not by_name:
+        keys.append(_dashboard_key(coach_id))
     return f"{code_version()}.{versions(keys)}"
+
+
+def dashboard_row_versions(
+    client_ids: Sequence[int], *, kept: Sequence[str] = ()
+) -> tuple[dict[int, str], dict[str, Any]]:
+    """The version of each client's dashboard row (each write that changes the client's
+    figures changes it, as does a refresh of them), with the entries `kept` that the cache
+    holds, in one round trip."""
+    keys = [_dashboard_row_key(client_id) for client_id in client_ids]
+    read, found = versions_and_kept(keys, kept)
+    return dict(zip(client_ids, read.split("."), strict=True)) if keys else {}, found
 
 
 def summary_changed(*, client: Client) -> None:
@@ -197,7 +230,7 @@ def summary_changed(*, client: Client) -> None:
         )
         if not made:  # made meanwhile by another request
             ClientSummary.objects.filter(client_id=client.pk).update(changes=F("changes") + 1)
-    dashboard_changed(coach_ids={client.coach_id})
+    dashboard_changed(coach_ids={client.coach_id}, client_ids=[client.pk])
     transaction.on_commit(_queue_refresh)
 
 
@@ -309,14 +342,18 @@ def stale_summaries(clients: Iterable[Client], *, now: datetime | None = None) -
     return stale
 
 
-def summaries_fresh(clients: Iterable[Client], *, now: datetime | None = None) -> None:
+def summaries_fresh(
+    clients: Iterable[Client], *, now: datetime | None = None, announce: bool = True
+) -> None:
     """Refresh the stale summaries of these clients (read with their summary: a page of the
-    dashboard) and put the new ones on them."""
+    dashboard) and put the new ones on them. `announce`: as for `summaries_refresh`; a
+    summary is stale here only after what changed every page showing it already (a write, a
+    program, a new client) or after the client's day turned, which pages are kept under."""
     clients = list(clients)  # a queryset keeps these same rows for whoever reads it next
     stale = stale_summaries(clients, now=now)
     if not stale:
         return
-    summaries_refresh(client_ids=stale, now=now)
+    summaries_refresh(client_ids=stale, now=now, announce=announce)
     fresh = {
         summary.pk: summary
         for summary in ClientSummary.objects.filter(pk__in=stale).select_related(

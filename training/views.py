@@ -37,7 +37,7 @@ from programs.models import Assignment
 from training import selectors, services
 from training.coach_forms import SessionEntryForm, SessionPickForm
 from training.dashboard_forms import ThresholdForm
-from training.dashboard_rows import DashboardPage
+from training.dashboard_rows import DashboardPage, with_kept_rows
 from training.models import SessionLog
 from training.progress import DayStatus
 from training.progress_charts import progress_page
@@ -88,7 +88,9 @@ def _columns(sort: str) -> list[Column]:
 # A page of the dashboard is drawn once and kept in the shared cache under the coach's
 # dashboard version (see training.summaries.dashboard_version), the threshold, the query and
 # the quarter of an hour (coach.common.quarter_hour), so that a page is redrawn from fresh
-# summaries once some client's day may have turned.
+# summaries once some client's day may have turned. A page sorted by name (the first one a
+# coach sees) is kept without its rows, which are kept apart, each under its client's figures
+# and day (training.dashboard_rows.with_kept_rows): a log draws only its client's row again.
 DASHBOARD_CACHE_SECONDS = 6 * 60 * 60  # an entry is never stale; this bounds an unread one
 
 
@@ -113,6 +115,7 @@ def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
         page=request.GET.get("page"),
         per_page=CLIENTS_PER_PAGE,
     )
+    version = dashboard_version(coach.pk, by_name=shown.by_name)
     response = render(
         request,
         "training/dashboard.html",
@@ -131,9 +134,12 @@ def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
             "drawn_key": ":".join(
                 [
                     str(coach.pk),
-                    dashboard_version(coach.pk),
+                    version,
                     str(coach.asymmetry_threshold_pct),
-                    quarter_hour(),
+                    # A page by name shows no figure (its rows are kept apart, each with its
+                    # client's day); the others are drawn again once some client's day may
+                    # have turned.
+                    "by-name" if shown.by_name else quarter_hour(),
                     hashlib.sha256(request.get_full_path().encode()).hexdigest(),
                 ]
             ),
@@ -141,7 +147,10 @@ def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
             "csrf_token": CSRF_MARK,
         },
     )
-    response.content = with_csrf_token(response.content.decode(), request).encode()
+    html = response.content.decode()
+    if shown.by_name:
+        html = with_kept_rows(html, coach=coach, version=version)
+    response.content = with_csrf_token(html, request).encode()
     return response
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.coach.factories import ClientFactory, CoachFactory
-from tests.conftest import assert_error_shape, get_counting_queries
+from tests.conftest import assert_error_shape, database_queries, get_counting_queries
 from tests.training.api_support import (
     LOGS,
     SET_LOGS,
@@ -457,16 +457,6 @@ def test_the_answer_to_a_log_is_the_session_as_a_read_gives_it(coach) -> None:
     assert (body["effort"], body["note"], body["status"]) == (6, "heavy legs", "open")
 
 
-def _database_queries(context: CaptureQueriesContext) -> list[str]:
-    """The statements run, but the cache's own (a table in the embedded default) and the
-    savepoints around them."""
-    return [
-        q["sql"]
-        for q in context.captured_queries
-        if "coach_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
-    ]
-
-
 def test_a_log_costs_the_same_few_queries_for_a_first_or_a_tenth_set(coach) -> None:
     # given two clients on the same routine, one with a day of nine sets already
     person = trainee(coach, starts_on=START)
@@ -492,7 +482,7 @@ def test_a_log_costs_the_same_few_queries_for_a_first_or_a_tenth_set(coach) -> N
     # first (and its day looked up), found for the tenth
     assert (first.status_code, tenth.status_code) == (201, 201)
     assert (len(first.json()["sets"]), len(tenth.json()["sets"])) == (1, 10)
-    made, found = _database_queries(first_context), _database_queries(tenth_context)
+    made, found = database_queries(first_context), database_queries(tenth_context)
     assert len(made) == len(found) + 2, (made, found)
     assert len(found) <= 12, "\n".join(found)
 

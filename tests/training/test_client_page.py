@@ -19,6 +19,7 @@ from programs.models import Assignment, Prescription
 from reminders.models import ReminderSchedule
 from reminders.services import reminders_turn_off
 from tests.coach.factories import ClientFactory, CoachFactory
+from tests.conftest import database_queries
 from tests.exercises.factories import ExerciseFactory
 from tests.programs.factories import add, assign, routine
 from training import selectors, services
@@ -287,23 +288,19 @@ def test_recent_sessions_show_each_side_the_note_effort_and_who_entered_them(
     assert "Left 5, 5; form 3" in second
 
 
-def database_queries(browser, setup: Setup, **params: str) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
+def page_statements(browser, setup: Setup, **params: str) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
     """The page's words and the statements its view ran, but the cache's own (a table in the
     embedded default, one statement per entry; one round trip in Redis) and savepoints."""
     with CaptureQueriesContext(connection) as queries:
         page = text_of(setup.page(browser, **params))
-    return page, [
-        q["sql"]
-        for q in queries.captured_queries
-        if "coach_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
-    ]
+    return page, database_queries(queries)
 
 
 def test_recent_sessions_cost_the_same_queries_for_1_and_30_sessions(setup, coach_client) -> None:
     # given one logged session
     log_session(setup, date(2027, 3, 1))
     plans_version(setup.person.pk)  # the versions exist, as after any earlier visit
-    _, one = database_queries(coach_client, setup)
+    _, one = page_statements(coach_client, setup)
     # and then thirty (one a day, some on an earlier program)
     earlier = routine(setup.coach, length_days=40, name="Earlier")
     for number in range(1, 41):
@@ -324,7 +321,7 @@ def test_recent_sessions_cost_the_same_queries_for_1_and_30_sessions(setup, coac
     assert SessionLog.objects.filter(client=setup.person).count() == 30
 
     # then the page takes as many queries as before, and pages the sessions
-    page, thirty = database_queries(coach_client, setup)
+    page, thirty = page_statements(coach_client, setup)
     assert len(thirty) == len(one), thirty
     assert "Page 1 of 3" in page
     assert page.count("Save comment") == 10

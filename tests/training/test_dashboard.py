@@ -15,15 +15,17 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
+from coach import services as coach_services
 from coach.models import Client, Coach
 from exercises.models import Exercise
 from programs import services as program_services
-from tests.coach.factories import ClientFactory
+from tests.coach.factories import ClientFactory, CoachFactory
 from tests.conftest import get_counting_queries, require
 from tests.programs.factories import assign
 from tests.training.api_support import Trainee, browser, one_sided_hold, routine_of, trainee
 from tests.training.progress_support import sessions_load, words
 from training import services, summaries
+from training.dashboard_rows import DashboardRow
 from training.models import ClientSummary, SessionLog
 from training.summaries import dashboard_changed, summaries_refresh_changed, summaries_refresh_due
 from training.tasks import summaries_refresh_changed_task, summaries_refresh_due_task
@@ -325,6 +327,104 @@ def test_a_page_drawn_after_a_write_is_kept_for_the_next_visit(practice, coach_c
     assert queries == kept
 
 
+def rows_drawn(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The names of the clients whose rows are drawn (not read as kept) from now on."""
+    drawn: list[str] = []
+    draw = DashboardRow.html
+
+    def counted(row, **options):  # type: ignore[no-untyped-def]
+        drawn.append(row.client.name)
+        return draw(row, **options)
+
+    monkeypatch.setattr(DashboardRow, "html", counted)
+    return drawn
+
+
+def test_a_log_draws_only_its_clients_row_again(practice, coach_client, monkeypatch):
+    # given: the page kept, with its rows
+    summaries_refresh_changed()
+    before = rows_of(coach_client.get(DASHBOARD))
+    drawn = rows_drawn(monkeypatch)
+    assert rows_of(coach_client.get(DASHBOARD)) == before
+    assert drawn == []
+
+    # when: Ada logs today (no task runs), and the coach looks twice
+    log_good_session(practice.ada, NOW.date())
+    after = rows_of(coach_client.get(DASHBOARD))
+    again = rows_of(coach_client.get(DASHBOARD))
+
+    # then only Ada's row was drawn again, once, with her session done; the others as they were
+    assert drawn == ["Ada Lind"]
+    assert "Done" in after["Ada Lind"]
+    assert "Not yet" in before["Ada Lind"]
+    assert list(after) == list(before)
+    assert {name: row for name, row in after.items() if name != "Ada Lind"} == {
+        name: row for name, row in before.items() if name != "Ada Lind"
+    }
+    assert again == after
+    # and a page sorted by a figure shows the same
+    assert rows_of(coach_client.get(DASHBOARD, {"sort": "today"})) == after
+
+
+def test_a_kept_row_turns_with_its_clients_day_without_any_write(
+    practice, coach_client, time_machine, monkeypatch
+):
+    # given: at 9:00 UTC on 10 March, the page kept; Bo has missed three sessions in a row, and
+    # Fay, on Kiritimati (UTC+14), did her session of 10 March, her today (23:00 there)
+    time_machine.move_to(NOW - timedelta(hours=3), tick=False)
+    far_east = trainee(
+        practice.coach,
+        starts_on=START,
+        exercise=practice.exercise,
+        name="Fay Kiri",
+        time_zone="Pacific/Kiritimati",
+    )
+    sessions_load(far_east.assignment, days(1, 10))
+    summaries_refresh_changed()
+    coach_client.get(DASHBOARD)
+    kept = rows_of(coach_client.get(DASHBOARD))
+    drawn = rows_drawn(monkeypatch)
+
+    # when: noon in UTC, 2:00 on 11 March on Kiritimati (no write, no task has run)
+    time_machine.move_to(NOW, tick=False)
+    noon = rows_of(coach_client.get(DASHBOARD))
+    # and after midnight in UTC
+    time_machine.move_to(NOW + timedelta(hours=13), tick=False)
+    night = rows_of(coach_client.get(DASHBOARD))
+
+    # then Fay's row turned with her day, alone; then Bo's counts the 10th as missed too
+    assert "Done" in kept["Fay Kiri"]
+    assert "Not yet" in noon["Fay Kiri"]
+    assert "3 sessions" in kept["Bo Berg"]
+    assert noon["Bo Berg"] == kept["Bo Berg"]
+    assert drawn[:1] == ["Fay Kiri"]
+    assert "4 sessions" in night["Bo Berg"]
+
+
+def test_a_kept_page_shows_a_new_name_and_a_new_threshold(practice, coach_client):
+    summaries_refresh_changed()
+    for _ in range(2):
+        assert "Above 15%" in rows_of(coach_client.get(DASHBOARD))["Ada Lind"]
+
+    coach_services.client_update(client=practice.ada.client, data={"name": "Ada Lindqvist"})
+    coach_client.post(reverse("dashboard-threshold"), {"asymmetry_threshold_pct": "20"})
+    rows = rows_of(coach_client.get(DASHBOARD))
+
+    assert "Ada Lind" not in rows
+    assert "Above 20%" in rows["Ada Lindqvist"]
+
+
+def test_a_page_by_name_of_another_coach_never_shows_these_rows(practice, coach_client):
+    summaries_refresh_changed()
+    coach_client.get(DASHBOARD)
+    other = CoachFactory.create()
+    ClientFactory.create(coach=other, name="Gus Other")
+
+    page = browser(other.user).get(DASHBOARD)
+
+    assert names(page) == ["Gus Other"]
+
+
 def test_a_refresh_leaves_counted_a_write_made_while_it_worked(practice, monkeypatch):
     # given: Ada's figures changed by a write
     summaries_refresh_changed()
@@ -411,6 +511,14 @@ def test_a_program_given_since_the_last_write_shows_on_the_next_view(
 # --- cost --------------------------------------------------------------------------------------
 
 
+def drawn_again(coach: Coach) -> None:
+    """Every page of the coach's dashboard and every row of their clients are drawn again."""
+    dashboard_changed(
+        coach_ids=[coach.pk],
+        client_ids=list(Client.objects.filter(coach=coach).values_list("pk", flat=True)),
+    )
+
+
 @pytest.mark.parametrize(
     "params", [{}, {"sort": "-asymmetry"}, {"attention": "1", "sort": "today"}]
 )
@@ -426,16 +534,16 @@ def test_the_dashboard_costs_the_same_for_3_and_300_clients_and_1_and_300_sessio
     (assignment,) = assign(coach, template, starts_on=date(2027, 2, 1), clients=[first])
     sessions_load(assignment, [date(2027, 2, 1)], left=20, right=30)
     coach_client.get(DASHBOARD)  # makes the summaries the other rows lack
-    dashboard_changed(coach_ids=[coach.pk])  # the page is drawn, not read from the cache
-    _, few = get_counting_queries(coach_client, DASHBOARD, params)
+    drawn_again(coach)  # the page is drawn, not read from the cache
+    _, few = get_counting_queries(coach_client, DASHBOARD, params, cache=False)
 
     # when: 299 more sessions and 297 more clients, each with a program
     sessions_load(assignment, [date(2027, 2, 2) + timedelta(days=n) for n in range(299)])
     more = ClientFactory.create_batch(297, coach=coach)
     assign(coach, template, starts_on=date(2027, 12, 31), clients=more)
     coach_client.get(DASHBOARD, params)
-    dashboard_changed(coach_ids=[coach.pk])
-    response, many = get_counting_queries(coach_client, DASHBOARD, params)
+    drawn_again(coach)
+    response, many = get_counting_queries(coach_client, DASHBOARD, params, cache=False)
 
     # then
     assert many == few

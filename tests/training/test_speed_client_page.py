@@ -15,12 +15,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coach.common import CSRF_MARK, plans_changed
+from coach.models import Coach
 from coach.services import client_update
 from exercises.services import exercise_update
 from programs.models import Prescription
 from programs.services import assignment_create_bulk, assignment_pause, program_update
 from tests.coach.factories import ClientFactory, CoachFactory
-from tests.conftest import get_counting_queries
+from tests.conftest import database_queries, get_counting_queries
 from tests.programs.factories import add, assign, routine
 from tests.reminders.factories import ReminderFactory
 from tests.training.api_support import browser, one_sided_hold, routine_of
@@ -35,13 +36,13 @@ from tests.training.test_client_page import (  # noqa: F401 - fixtures used by n
 from tests.training.test_dashboard import (  # noqa: F401 - fixtures used by name
     DASHBOARD,
     NOW,
+    drawn_again,
     names,
     practice,
     rows_of,
 )
 from training import services, views
 from training.models import SessionLog
-from training.summaries import dashboard_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -81,11 +82,7 @@ def page_queries(browser: Browser, setup: Setup) -> tuple[str, list[str]]:
     embedded default, nor the savepoints around them)."""
     with CaptureQueriesContext(connection) as queries:
         page = page_text(browser, setup)
-    return page, [
-        q["sql"]
-        for q in queries.captured_queries
-        if "coach_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
-    ]
+    return page, database_queries(queries)
 
 
 def client_page_queries(browser: Browser, setup: Setup) -> tuple[int, int]:
@@ -355,11 +352,11 @@ def test_each_view_of_the_kept_page_has_a_working_csrf_token(setup) -> None:
 # --- the dashboard -----------------------------------------------------------------------------
 
 
-def dashboard_queries(coach_client: Browser, coach_id: int) -> tuple[int, int]:
-    """The queries of the first page drawn (after a write) and then kept."""
-    dashboard_changed(coach_ids=[coach_id])
-    _, drawn = get_counting_queries(coach_client, DASHBOARD)
-    _, kept = get_counting_queries(coach_client, DASHBOARD)
+def dashboard_queries(coach_client: Browser, coach: Coach) -> tuple[int, int]:
+    """The queries of the first page drawn (every row after a write) and then kept."""
+    drawn_again(coach)
+    _, drawn = get_counting_queries(coach_client, DASHBOARD, cache=False)
+    _, kept = get_counting_queries(coach_client, DASHBOARD, cache=False)
     return drawn, kept
 
 
@@ -373,14 +370,14 @@ def test_the_dashboard_costs_the_same_queries_for_1_and_30_clients(coach, time_m
     (assignment,) = assign(coach, template, starts_on=START, clients=[first])
     sessions_load(assignment, [START, START + timedelta(days=1)], left=20, right=30)
     coach_client.get(DASHBOARD)  # makes the summary
-    drawn_one, kept_one = dashboard_queries(coach_client, coach.pk)
+    drawn_one, kept_one = dashboard_queries(coach_client, coach)
 
     # when 29 more have a program and a session each
     more = ClientFactory.create_batch(29, coach=coach)
     for assigned in assign(coach, template, starts_on=START, clients=more):
         sessions_load(assigned, [START])
     coach_client.get(DASHBOARD)
-    drawn_many, kept_many = dashboard_queries(coach_client, coach.pk)
+    drawn_many, kept_many = dashboard_queries(coach_client, coach)
 
     # then
     assert (drawn_many, kept_many) == (drawn_one, kept_one)
