@@ -179,15 +179,7 @@ def stages_of(*, client: Client, exercise_ids: set[int]) -> dict[int, Stage]:
     }
     missing = exercise_ids - set(current)
     if missing:
-        chosen: dict[int, int] = {}
-        # The newest assignment's choice wins.
-        for starting in (
-            Assignment.objects.filter(client=client)
-            .exclude(starting_stages={})
-            .order_by("created_at", "id")
-            .values_list("starting_stages", flat=True)
-        ):
-            chosen.update({int(e): s for e, s in starting.items() if int(e) in missing})
+        chosen = chosen_stages(client=client, exercise_ids=missing)
         ladders: dict[int, list[Stage]] = defaultdict(list)
         for stage in Stage.objects.filter(exercise_id__in=missing).order_by("exercise_id", "order"):
             ladders[stage.exercise_id].append(stage)
@@ -195,6 +187,20 @@ def stages_of(*, client: Client, exercise_ids: set[int]) -> dict[int, Stage]:
             wanted = chosen.get(exercise_id)
             current[exercise_id] = next((s for s in ladder if s.pk == wanted), ladder[0])
     return current
+
+
+def chosen_stages(*, client: Client, exercise_ids: set[int]) -> dict[int, int]:
+    """The rung (a stage's id) the coach chose for each of these exercises when assigning the
+    client a program, where they chose one; the newest assignment's choice wins. One query."""
+    chosen: dict[int, int] = {}
+    for starting in (
+        Assignment.objects.filter(client=client)
+        .exclude(starting_stages={})
+        .order_by("created_at", "id")
+        .values_list("starting_stages", flat=True)
+    ):
+        chosen.update({int(e): s for e, s in starting.items() if int(e) in exercise_ids})
+    return chosen
 
 
 def _days_on(
@@ -677,8 +683,9 @@ def client_stage_overview(
     stage, readiness with its evidence, the last moves, and the days ahead whose program fixes
     another stage. `assignments`, when given, are the client's current ones (with programs).
 
-    Five queries, whatever the length of the programs or of the history; of the exercises and
-    stages only the names and order shown are read (their texts are long).
+    Five queries, whatever the length of the programs or of the history, and one more while
+    some exercise has not been logged yet; of the exercises and stages only the names and order
+    shown are read (their texts are long).
     """
     if assignments is None:
         assignments = program_selectors.client_current_assignments(client=client)
@@ -713,12 +720,17 @@ def client_stage_overview(
         key=lambda exercise: (exercise.name, exercise.pk),
     )
     rows, history = stage_rows_and_history(client=client, exercise_ids=exercise_ids)
+    # Before their first log of an exercise, the client stands where their program puts them
+    # (as stages_of reads it): the rung the coach chose when assigning, else the first.
+    unlogged = {exercise.pk for exercise in exercises if exercise.pk not in rows}
+    chosen = chosen_stages(client=client, exercise_ids=unlogged) if unlogged else {}
 
     standings = []
     for exercise in exercises:
         ladder = ladders[exercise.pk]
         row = rows.get(exercise.pk)
-        stage = next((s for s in ladder if row is not None and s.pk == row.stage_id), ladder[0])
+        wanted = row.stage_id if row is not None else chosen.get(exercise.pk)
+        stage = next((s for s in ladder if s.pk == wanted), ladder[0])
         standings.append(
             StageStanding(
                 exercise=exercise,

@@ -72,13 +72,9 @@ def client_stage_set(
     row.save()
     if by is None:
         # The first rung, stored as the client first logs the exercise: the stage they stood on
-        # already (their program reads the same), with its first row of history. The coach's
-        # client page shows the ladder's first rung until then: another rung (the coach chose it
-        # when assigning) changes what it shows.
+        # already (their program and the coach's client page read the same), with its first row
+        # of history.
         logs_changed(client_id=client.pk, before_today=False)
-        first = exercise.stages.order_by("order").values_list("pk", flat=True).first()
-        if stage.pk != first:
-            plans_changed(client_id=client.pk)
     else:
         plans_changed(client_id=client.pk)
     change = StageChange.objects.create(

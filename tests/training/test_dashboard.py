@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from coach import services as coach_services
 from coach.models import Client, Coach
+from coach.response_cache import practice_changed
 from exercises.models import Exercise
 from programs import services as program_services
 from tests.coach.factories import ClientFactory, CoachFactory
@@ -513,6 +514,7 @@ def test_a_program_given_since_the_last_write_shows_on_the_next_view(
 
 def drawn_again(coach: Coach) -> None:
     """Every page of the coach's dashboard and every row of their clients are drawn again."""
+    practice_changed(coach_id=coach.pk)
     dashboard_changed(
         coach_ids=[coach.pk],
         client_ids=list(Client.objects.filter(coach=coach).values_list("pk", flat=True)),

@@ -177,11 +177,11 @@ def test_only_the_session_a_write_changed_is_drawn_again(setup, coach_client) ->
     assert "Keep the hips level" in page_text(coach_client, setup)
 
 
-def test_the_stage_chosen_when_assigning_shows_once_the_client_first_logs(
+def test_the_stage_chosen_when_assigning_shows_before_and_after_the_clients_first_log(
     setup, coach_client
 ) -> None:
-    # given Ana assigned a second program that starts her on stage 2, her page kept before
-    # she logs (her stage row is stored at her first log)
+    # given Ana assigned a second program that starts her on stage 2, before she logs (her
+    # stage row is stored at her first log): her page shows the rung her program uses
     program = routine(setup.coach, length_days=5, name="Second squat block")
     for number in range(1, 6):
         add(setup.coach, program, number, setup.exercise)
@@ -192,7 +192,9 @@ def test_the_stage_chosen_when_assigning_shows_once_the_client_first_logs(
         starts_on=date(2027, 3, 10),
         starting_stages={setup.exercise.pk: setup.stage(2).pk},
     )
-    page_text(coach_client, setup)
+    before = page_text(coach_client, setup)
+    assert "Stage 2 of 3: Stage 2" in before
+    assert "Move up to stage 3" in before
 
     # when she logs the day's set of it
     services.set_log_create(
