@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     Max,
@@ -803,26 +804,45 @@ def _sessions_of(client_id: int) -> QuerySet[SessionLog]:
 
 @lru_cache(maxsize=64)
 def _sessions_between(bottom: int, top: int) -> Compiled[SessionLog]:
-    """The client's sessions from `bottom` to `top` (a page of them), compiled once."""
-    return Compiled(lambda client_id: _sessions_of(client_id)[bottom:top], ids=1)
+    """The client's sessions from `bottom` to `top` (a page of them), each with the count of
+    all of them (`total`, counted before the page is cut), compiled once."""
+    return Compiled(
+        lambda client_id: _sessions_of(client_id).annotate(total=Window(Count("id")))[bottom:top],
+        ids=1,
+    )
 
 
 class _SessionPages:
-    """A client's sessions as a paginator reads them: counted by the ORM, each page (a slice)
-    read by a query compiled once per page (coach.compiled)."""
+    """A client's sessions as a paginator reads them: each page (a slice) read by a query
+    compiled once per page (coach.compiled). The count is read with the page asked for
+    (`wanted`, its slice), in the same query, as long as it has sessions."""
 
     ordered = True
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, *, wanted: slice) -> None:
         self.client = client
+        self.wanted = wanted
+        self.read: list[SessionLog] | None = None
 
-    def count(self) -> int:
-        return _sessions_of(self.client.pk).count()
-
-    def __getitem__(self, index: slice) -> list[SessionLog]:
+    def _between(self, index: slice) -> list[SessionLog]:
         if index.stop <= index.start:  # no session: an empty first page
             return []
         return _sessions_between(index.start, index.stop)(self.client.pk)
+
+    def count(self) -> int:
+        self.read = self._between(self.wanted)
+        if self.read:
+            return cast(int, self.read[0].total)  # type: ignore[attr-defined]
+        # No session, or a page past the last one.
+        return _sessions_of(self.client.pk).count()
+
+    def __getitem__(self, index: slice) -> list[SessionLog]:
+        # The last page is cut at the count: a part of the page read with it.
+        if self.read is not None and index.start == self.wanted.start <= index.stop <= (
+            self.wanted.stop
+        ):
+            return self.read[: index.stop - index.start]
+        return self._between(index)
 
 
 _ONE_SESSION: Compiled[SessionLog] = Compiled(
@@ -887,9 +907,11 @@ class ClientPageParts:
     def sessions(self) -> Page[SessionLog]:
         """A page of sessions, without their sets (see session_sets_read)."""
         # (the stubs want a sized iterable; a paginator counts with count() and slices)
-        pages: Paginator[SessionLog] = Paginator(
-            cast(Any, _SessionPages(self.client)), SESSIONS_PER_PAGE
-        )
+        # (a number past any page reads none: the paginator then shows the last)
+        number = int(self.page) if self.page and self.page.isdecimal() else 1
+        bottom = (min(max(number, 1), 10**6) - 1) * SESSIONS_PER_PAGE
+        sessions = _SessionPages(self.client, wanted=slice(bottom, bottom + SESSIONS_PER_PAGE))
+        pages: Paginator[SessionLog] = Paginator(cast(Any, sessions), SESSIONS_PER_PAGE)
         return pages.get_page(self.page)
 
 

@@ -327,6 +327,18 @@ def test_recent_sessions_cost_the_same_queries_for_1_and_30_sessions(setup, coac
     assert page.count("Save comment") == 10
     page_three = text_of(setup.page(coach_client, page="3"))
     assert "Fri 1 Jan 2027" in page_three
+    assert "Page 3 of 3" in page_three
+    assert page_three.count("Save comment") == 10
+    # a page past the last shows the last, and one that is no number the first
+    assert "Fri 1 Jan 2027" in text_of(setup.page(coach_client, page="99"))
+    assert "Page 3 of 3" in text_of(setup.page(coach_client, page="99999999999999999999999"))
+    assert "Page 1 of 3" in text_of(setup.page(coach_client, page="two"))
+    # one more: the last page holds one
+    log_session(setup, date(2027, 3, 2))
+    last = text_of(setup.page(coach_client, page="4"))
+    assert "Page 4 of 4" in last
+    assert last.count("Save comment") == 1
+    assert "Fri 1 Jan 2027" in last
 
 
 def test_the_coach_comments_on_a_session(setup, coach_client) -> None:
