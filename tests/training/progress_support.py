@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from datetime import date
 
 from coach.common import logs_changed
+from coach.models import Client, Coach
+from coach.response_cache import practice_changed
 from programs.models import Assignment, Prescription
 from training.models import SessionLog, SetLog
-from training.summaries import summaries_refresh
+from training.summaries import dashboard_changed, summaries_refresh
 
 
 def sessions_load(
@@ -56,3 +58,13 @@ def words(response) -> str:  # type: ignore[no-untyped-def]
     assert response.status_code == 200, response.status_code
     page = re.sub(r"</?(a|strong|span|small|em|b)\b[^>]*>", "", response.content.decode())
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def drawn_again(coach: Coach) -> None:
+    """Every page of the coach's dashboard and every row of their clients are drawn again (as
+    after clients added past the services and a write for each)."""
+    practice_changed(coach_id=coach.pk)
+    dashboard_changed(
+        coach_ids=[coach.pk],
+        client_ids=list(Client.objects.filter(coach=coach).values_list("pk", flat=True)),
+    )

@@ -17,18 +17,17 @@ from django.urls import reverse
 
 from coach import services as coach_services
 from coach.models import Client, Coach
-from coach.response_cache import practice_changed
 from exercises.models import Exercise
 from programs import services as program_services
 from tests.coach.factories import ClientFactory, CoachFactory
 from tests.conftest import get_counting_queries, require
 from tests.programs.factories import assign
 from tests.training.api_support import Trainee, browser, one_sided_hold, routine_of, trainee
-from tests.training.progress_support import sessions_load, words
+from tests.training.progress_support import drawn_again, sessions_load, words
 from training import services, summaries
 from training.dashboard_rows import DashboardRow
 from training.models import ClientSummary, SessionLog
-from training.summaries import dashboard_changed, summaries_refresh_changed, summaries_refresh_due
+from training.summaries import summaries_refresh_changed, summaries_refresh_due
 from training.tasks import summaries_refresh_changed_task, summaries_refresh_due_task
 
 pytestmark = pytest.mark.django_db
@@ -510,15 +509,6 @@ def test_a_program_given_since_the_last_write_shows_on_the_next_view(
 
 
 # --- cost --------------------------------------------------------------------------------------
-
-
-def drawn_again(coach: Coach) -> None:
-    """Every page of the coach's dashboard and every row of their clients are drawn again."""
-    practice_changed(coach_id=coach.pk)
-    dashboard_changed(
-        coach_ids=[coach.pk],
-        client_ids=list(Client.objects.filter(coach=coach).values_list("pk", flat=True)),
-    )
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import pytest
 
 from tests.coach.factories import ClientFactory
 from tests.conftest import get_counting_queries
-from tests.training.test_dashboard import drawn_again
+from tests.training.progress_support import drawn_again
 from training.summaries import dashboard_version
 
 pytestmark = pytest.mark.django_db

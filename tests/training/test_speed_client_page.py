@@ -25,7 +25,7 @@ from tests.conftest import database_queries, get_counting_queries
 from tests.programs.factories import add, assign, routine
 from tests.reminders.factories import ReminderFactory
 from tests.training.api_support import browser, one_sided_hold, routine_of
-from tests.training.progress_support import sessions_load
+from tests.training.progress_support import drawn_again, sessions_load
 from tests.training.test_client_page import (  # noqa: F401 - fixtures used by name
     START,
     Setup,
@@ -36,7 +36,6 @@ from tests.training.test_client_page import (  # noqa: F401 - fixtures used by n
 from tests.training.test_dashboard import (  # noqa: F401 - fixtures used by name
     DASHBOARD,
     NOW,
-    drawn_again,
     names,
     practice,
     rows_of,
