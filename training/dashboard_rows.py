@@ -162,7 +162,7 @@ class DashboardPage:
     def by_name(self) -> bool:
         """Whether the page's clients and their order do not depend on their figures (sorted by
         name, not filtered by them, active clients): its rows are then kept apart, each under
-        its client's version (see `kept_rows`)."""
+        its client's version (see `with_kept_rows`)."""
         return self.sort.removeprefix("-") == "name" and not self.attention and not self.archived
 
     @cached_property
@@ -250,10 +250,12 @@ def with_kept_rows(html: str, *, coach: Coach, version: str) -> str:
     drawn = {pk: kept_at(kept.get(keys[pk]), at[pk]) for pk in ids}
     stale = [pk for pk in ids if drawn[pk] is None]
     if stale:
-        # Read after the rows' versions: a write committed meanwhile is drawn under its new
-        # version at worst, never the figures before it under a version after it.
+        # Read after the rows' versions: a write committed meanwhile is at worst drawn under
+        # the version before it (and drawn again at the next visit), never kept as it was
+        # under its own version.
         clients = dashboard_clients_by_id(coach=coach, ids=stale)
-        # (which says nothing changed: the rows are drawn under their new figures' versions)
+        # The stale figures worked out here change no version: what made them stale (a write,
+        # a program, the client's day) changed the rows' versions already.
         summaries_fresh(clients.values(), now=now, announce=False)
         programs_url = reverse("program-list")
         for row in dashboard_rows(clients.values(), threshold_pct=coach.asymmetry_threshold_pct):
