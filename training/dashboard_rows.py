@@ -2,6 +2,7 @@
 most read, and its rows are most of its cost (a page of 25 rows should cost what one of 3 does).
 Every text that comes from a person (names) is escaped; the rest are figures and labels."""
 
+import hashlib
 import re
 import zoneinfo
 from collections.abc import Iterable
@@ -9,24 +10,32 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from coach.common import keep_all_at, kept_at
+from coach.common import keep_at, kept_at
 from coach.models import Client, Coach
 from training.models import ClientSummary
 from training.selectors import dashboard_clients, dashboard_clients_by_id
-from training.summaries import dashboard_row_versions, summaries_fresh, summaries_refresh_changed
+from training.summaries import (
+    dashboard_page_version,
+    dashboard_row_versions,
+    summaries_fresh,
+    summaries_refresh_changed,
+)
 
 TODAY_LABELS = dict(ClientSummary.Today.choices)
 # An id no row has, to be replaced by each row's own in its links.
 PLACEHOLDER_ID = 2**62 + 12345
 # An entry is never stale (it is kept with the versions it was drawn at); this bounds an unread one.
-DASHBOARD_ROW_SECONDS = 6 * 60 * 60
+DASHBOARD_PAGE_SECONDS = 6 * 60 * 60
 
 
 def percent_text(share: Decimal | None) -> str:
@@ -162,7 +171,7 @@ class DashboardPage:
     def by_name(self) -> bool:
         """Whether the page's clients and their order do not depend on their figures (sorted by
         name, not filtered by them, active clients): its rows are then kept apart, each under
-        its client's version (see `with_kept_rows`)."""
+        its client's version (see `page_by_name`)."""
         return self.sort.removeprefix("-") == "name" and not self.attention and not self.archived
 
     @cached_property
@@ -211,9 +220,9 @@ class DashboardPage:
 
 # --- rows kept apart ----------------------------------------------------------------------------
 # A page sorted by name is kept with a mark where its rows go, naming each client and their time
-# zone; each row is kept apart under the version of its client's figures (which every write that
-# changes them changes: training.summaries.dashboard_row_versions) and their local date (their
-# figures turn with their day), so that a log draws again only its client's row.
+# zone, and with each row as drawn under the version of its client's figures (which every write
+# that changes them changes: training.summaries.dashboard_row_versions) and their local date
+# (their figures turn with their day), so that a log draws again only its client's row.
 ROWS_MARK = re.compile(r"<!--dashboard-rows:([^<>]*?)-->")
 
 
@@ -222,33 +231,36 @@ def rows_mark(clients: Iterable[Client]) -> SafeString:
     return mark_safe(f"<!--dashboard-rows:{named}-->")  # noqa: S308 - ids and zone names
 
 
-def with_kept_rows(html: str, *, coach: Coach, version: str) -> str:
-    """The page `html` (a page by name, kept under `version`) with its rows put in place of
-    its mark, each drawn again only when its client's figures, day or the page's version
-    changed since it was kept."""
+def page_by_name(request: HttpRequest, *, coach: Coach, context: dict[str, Any]) -> SafeString:
+    """The dashboard's page by name (the body of its template, drawn from `context`) as kept,
+    with its rows, each drawn again only when its client's figures or day or the page's
+    version changed since it was kept: the page and its rows are one entry of the cache, read
+    in the same round trip as the page's version; the rows' versions are one more."""
+    key = f"dashboard:page:{coach.pk}:{_digest(request.get_full_path())}"
+    version, kept = dashboard_page_version(coach.pk, kept=[key])
+    # Beyond the practice's version: the threshold (the rows' flags, the form).
+    at = f"{version}.{coach.asymmetry_threshold_pct}"
+    page: tuple[str, dict[int, tuple[str, str]]] | None = kept_at(kept.get(key), at)
+    drawn = page is None
+    if page is None:
+        page = (render_to_string("training/_dashboard_body.html", context, request=request), {})
+    html, rows = page
     mark = ROWS_MARK.search(html)
     if mark is None:  # no client on the page
-        return html
+        if drawn:
+            keep_at(key, at, page, DASHBOARD_PAGE_SECONDS)
+        return mark_safe(html)  # noqa: S308 - our own drawing
     zones = dict(named.split("@", 1) for named in mark.group(1).split(";") if named)
     ids = [int(pk) for pk in zones]
-    keys = {pk: f"dashboard:row:{coach.pk}:{pk}" for pk in ids}
-    row_versions, kept = dashboard_row_versions(ids, kept=list(keys.values()))
+    row_versions, _ = dashboard_row_versions(ids)
     now = timezone.now()
-    # Beyond the client's figures: the page's version (the code, the programs and library,
-    # the practice: the client's name and details), the threshold, and the client's day.
-    at = {
-        pk: ".".join(
-            [
-                version,
-                str(coach.asymmetry_threshold_pct),
-                now.astimezone(zoneinfo.ZoneInfo(zones[str(pk)])).date().isoformat(),
-                row_versions[pk],
-            ]
-        )
+    # Beyond the client's figures and the page's version: the client's day.
+    row_at = {
+        pk: f"{now.astimezone(zoneinfo.ZoneInfo(zones[str(pk)])).date()}.{row_versions[pk]}"
         for pk in ids
     }
-    drawn = {pk: kept_at(kept.get(keys[pk]), at[pk]) for pk in ids}
-    stale = [pk for pk in ids if drawn[pk] is None]
+    shown = {pk: rows[pk][1] for pk in ids if pk in rows and rows[pk][0] == row_at[pk]}
+    stale = [pk for pk in ids if pk not in shown]
     if stale:
         # Read after the rows' versions: a write committed meanwhile is at worst drawn under
         # the version before it (and drawn again at the next visit), never kept as it was
@@ -259,13 +271,16 @@ def with_kept_rows(html: str, *, coach: Coach, version: str) -> str:
         summaries_fresh(clients.values(), now=now, announce=False)
         programs_url = reverse("program-list")
         for row in dashboard_rows(clients.values(), threshold_pct=coach.asymmetry_threshold_pct):
-            drawn[row.client.pk] = row.html(
+            shown[row.client.pk] = row.html(
                 threshold_pct=coach.asymmetry_threshold_pct, programs_url=programs_url
             )
-        keep_all_at(
-            {keys[pk]: (at[pk], drawn[pk]) for pk in stale if drawn[pk] is not None},
-            DASHBOARD_ROW_SECONDS,
-        )
+    if stale or drawn:
+        kept_rows = {pk: (row_at[pk], shown[pk]) for pk in ids if pk in shown}
+        keep_at(key, at, (html, kept_rows), DASHBOARD_PAGE_SECONDS)
     # A client deleted since the page was kept has no row (the page is drawn again anyway).
-    rows = "".join(drawn[pk] or "" for pk in ids)
-    return f"{html[: mark.start()]}{rows}{html[mark.end() :]}"
+    body = "".join(shown.get(pk, "") for pk in ids)
+    return mark_safe(f"{html[: mark.start()]}{body}{html[mark.end() :]}")  # noqa: S308
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -194,17 +194,23 @@ def dashboard_changed(*, coach_ids: Iterable[int], client_ids: Iterable[int] = (
         new_versions(keys)
 
 
-def dashboard_version(coach_id: int, *, by_name: bool = False) -> str:
+def dashboard_version(coach_id: int) -> str:
     """The version a drawn page of the coach's dashboard is kept under: of the code, of the
     programs and library, of the practice (clients added, changed or archived) and of the
-    summaries of the coach's clients. `by_name`: of a page whose clients and order do not
-    depend on their figures (sorted by name, not filtered by them), whose rows are kept
-    apart under their clients' own versions (`dashboard_row_versions`): without the
-    summaries'."""
-    keys = [PLANS_VERSION_KEY, _practice_key(coach_id)]
-    if not by_name:
-        keys.append(_dashboard_key(coach_id))
+    summaries of the coach's clients."""
+    keys = [PLANS_VERSION_KEY, _practice_key(coach_id), _dashboard_key(coach_id)]
     return f"{code_version()}.{versions(keys)}"
+
+
+def dashboard_page_version(
+    coach_id: int, *, kept: Sequence[str] = ()
+) -> tuple[str, dict[str, Any]]:
+    """The version of a page of the coach's dashboard whose clients and order do not depend on
+    their figures (sorted by name, not filtered by them), whose rows are kept apart under their
+    clients' own versions (`dashboard_row_versions`): that of `dashboard_version` without the
+    summaries'. With the entries `kept` that the cache holds, in one round trip."""
+    read, found = versions_and_kept([PLANS_VERSION_KEY, _practice_key(coach_id)], kept)
+    return f"{code_version()}.{read}", found
 
 
 def dashboard_row_versions(

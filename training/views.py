@@ -37,7 +37,7 @@ from programs.models import Assignment
 from training import selectors, services
 from training.coach_forms import SessionEntryForm, SessionPickForm
 from training.dashboard_forms import ThresholdForm
-from training.dashboard_rows import DashboardPage, with_kept_rows
+from training.dashboard_rows import DashboardPage, page_by_name
 from training.models import SessionLog
 from training.progress import DayStatus
 from training.progress_charts import progress_page
@@ -89,8 +89,8 @@ def _columns(sort: str) -> list[Column]:
 # dashboard version (see training.summaries.dashboard_version), the threshold, the query and
 # the quarter of an hour (coach.common.quarter_hour), so that a page is redrawn from fresh
 # summaries once some client's day may have turned. A page sorted by name (the first one a
-# coach sees) is kept without its rows, which are kept apart, each under its client's figures
-# and day (training.dashboard_rows.with_kept_rows): a log draws only its client's row again.
+# coach sees) is kept with each of its rows apart, each under its client's figures and day
+# (training.dashboard_rows.page_by_name): a log draws only its client's row again.
 DASHBOARD_CACHE_SECONDS = 6 * 60 * 60  # an entry is never stale; this bounds an unread one
 
 
@@ -115,42 +115,35 @@ def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
         page=request.GET.get("page"),
         per_page=CLIENTS_PER_PAGE,
     )
-    version = dashboard_version(coach.pk, by_name=shown.by_name)
-    response = render(
-        request,
-        "training/dashboard.html",
-        {
-            "coach": coach,
-            "query": query,
-            "archived": archived,
-            "attention": attention,
-            "sort": sort,
-            "columns": _columns(sort),
-            # Read only when the cache does not hold the drawn page.
-            "page": SimpleLazyObject(lambda: shown.clients),
-            "rows": SimpleLazyObject(lambda: shown.rows),
-            "has_any_client": SimpleLazyObject(lambda: shown.has_any_client),
-            "threshold_form": ThresholdForm(instance=coach),
-            "drawn_key": ":".join(
-                [
-                    str(coach.pk),
-                    version,
-                    str(coach.asymmetry_threshold_pct),
-                    # A page by name shows no figure (its rows are kept apart, each with its
-                    # client's day); the others are drawn again once some client's day may
-                    # have turned.
-                    "by-name" if shown.by_name else quarter_hour(),
-                    hashlib.sha256(request.get_full_path().encode()).hexdigest(),
-                ]
-            ),
-            "drawn_seconds": DASHBOARD_CACHE_SECONDS,
-            "csrf_token": CSRF_MARK,
-        },
-    )
-    html = response.content.decode()
+    context: dict[str, Any] = {
+        "coach": coach,
+        "query": query,
+        "archived": archived,
+        "attention": attention,
+        "sort": sort,
+        "columns": _columns(sort),
+        # Read only when the cache does not hold the drawn page.
+        "page": SimpleLazyObject(lambda: shown.clients),
+        "rows": SimpleLazyObject(lambda: shown.rows),
+        "has_any_client": SimpleLazyObject(lambda: shown.has_any_client),
+        "threshold_form": ThresholdForm(instance=coach),
+        "csrf_token": CSRF_MARK,
+    }
     if shown.by_name:
-        html = with_kept_rows(html, coach=coach, version=version)
-    response.content = with_csrf_token(html, request).encode()
+        context["body"] = page_by_name(request, coach=coach, context=context)
+    else:
+        context["drawn_key"] = ":".join(
+            [
+                str(coach.pk),
+                dashboard_version(coach.pk),
+                str(coach.asymmetry_threshold_pct),
+                quarter_hour(),
+                hashlib.sha256(request.get_full_path().encode()).hexdigest(),
+            ]
+        )
+        context["drawn_seconds"] = DASHBOARD_CACHE_SECONDS
+    response = render(request, "training/dashboard.html", context)
+    response.content = with_csrf_token(response.content.decode(), request).encode()
     return response
 
 
