@@ -266,9 +266,9 @@ def page_by_name(request: HttpRequest, *, coach: Coach, context: dict[str, Any])
         # the version before it (and drawn again at the next visit), never kept as it was
         # under its own version.
         clients = dashboard_clients_by_id(coach=coach, ids=stale)
-        # The stale figures worked out here change no version: what made them stale (a write,
-        # a program, the client's day) changed the rows' versions already.
-        summaries_fresh(clients.values(), now=now, announce=False)
+        # (figures worked out here, of a client whose day turned, change the coach's pages
+        # sorted or filtered by them, which read every client's stored figures: announced)
+        summaries_fresh(clients.values(), now=now)
         programs_url = reverse("program-list")
         for row in dashboard_rows(clients.values(), threshold_pct=coach.asymmetry_threshold_pct):
             shown[row.client.pk] = row.html(

@@ -907,9 +907,10 @@ class ClientPageParts:
     def sessions(self) -> Page[SessionLog]:
         """A page of sessions, without their sets (see session_sets_read)."""
         # (the stubs want a sized iterable; a paginator counts with count() and slices)
-        # (a number past any page reads none: the paginator then shows the last)
-        number = int(self.page) if self.page and self.page.isdecimal() else 1
-        bottom = (min(max(number, 1), 10**6) - 1) * SESSIONS_PER_PAGE
+        # (a number past any page reads none: the paginator then shows the last; one too long
+        # to be a number, the first)
+        number = int(self.page) if self.page and self.page.isdecimal() and len(self.page) < 7 else 1
+        bottom = (max(number, 1) - 1) * SESSIONS_PER_PAGE
         sessions = _SessionPages(self.client, wanted=slice(bottom, bottom + SESSIONS_PER_PAGE))
         pages: Paginator[SessionLog] = Paginator(cast(Any, sessions), SESSIONS_PER_PAGE)
         return pages.get_page(self.page)

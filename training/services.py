@@ -59,6 +59,9 @@ def client_stage_set(
         .select_related("stage")
         .first()
     )
+    if by is None and row is not None:
+        # The first rung, set by the system, was set meanwhile (by a coach's move, say): kept.
+        return row
     from_stage = (
         row.stage if row else stages_of(client=client, exercise_ids={exercise.pk}).get(exercise.pk)
     )
@@ -212,6 +215,7 @@ def readiness_evaluate(
         row = client_stage_set(
             by=None, client=client, exercise=exercise, stage=stage, reason="First rung"
         )
+        stage = row.stage  # (the row set meanwhile, if any)
     if not stage.has_criteria:
         return row
     needed = stage.criteria_sessions or 1

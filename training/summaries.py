@@ -17,7 +17,8 @@ library. A page sorted by name is kept without the figures: each of its rows is 
 its client's own version (`dashboard_row_versions`), which only that client's writes change,
 and the client's local date. A refresh changes no row's version: the figures it works out are
 those a write already announced, or those of a client's new day, or of a program changed since
-(which changes the programs' version).
+(which changes the programs' version). It does change the coach's version (`announce`): a page
+sorted or filtered by the figures reads every client's, not only its own rows'.
 """
 
 import logging
@@ -348,18 +349,14 @@ def stale_summaries(clients: Iterable[Client], *, now: datetime | None = None) -
     return stale
 
 
-def summaries_fresh(
-    clients: Iterable[Client], *, now: datetime | None = None, announce: bool = True
-) -> None:
+def summaries_fresh(clients: Iterable[Client], *, now: datetime | None = None) -> None:
     """Refresh the stale summaries of these clients (read with their summary: a page of the
-    dashboard) and put the new ones on them. `announce`: as for `summaries_refresh`; a
-    summary is stale here only after what changed every page showing it already (a write, a
-    program, a new client) or after the client's day turned, which pages are kept under."""
+    dashboard) and put the new ones on them."""
     clients = list(clients)  # a queryset keeps these same rows for whoever reads it next
     stale = stale_summaries(clients, now=now)
     if not stale:
         return
-    summaries_refresh(client_ids=stale, now=now, announce=announce)
+    summaries_refresh(client_ids=stale, now=now)
     fresh = {
         summary.pk: summary
         for summary in ClientSummary.objects.filter(pk__in=stale).select_related(

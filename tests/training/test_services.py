@@ -89,6 +89,27 @@ def test_a_new_client_is_on_the_first_rung_with_its_dose(assigned, ladder) -> No
     assert item.dose.from_stage == {"sets", "hold_seconds", "rest_seconds"}
 
 
+def test_the_first_rung_the_system_sets_never_overwrites_a_stage_set_meanwhile(
+    coach, assigned, ladder
+) -> None:
+    # given: a client's first log found no stage of theirs, and meanwhile the coach moved them
+    person, _ = assigned
+    exercise, rungs = ladder
+    services.client_stage_set(by=coach.user, client=person, exercise=exercise, stage=rungs[2])
+
+    # when the log's first rung is stored
+    row = services.client_stage_set(
+        by=None, client=person, exercise=exercise, stage=rungs[0], reason="First rung"
+    )
+
+    # then the coach's move stands, with its history alone
+    assert row.stage == rungs[2]
+    assert ClientStage.objects.get(client=person, exercise=exercise).stage == rungs[2]
+    assert list(StageChange.objects.filter(client=person).values_list("to_stage", flat=True)) == [
+        rungs[2].pk
+    ]
+
+
 def test_the_coach_moves_a_client_and_history_keeps_each_move(coach, assigned, ladder) -> None:
     person, _ = assigned
     exercise, rungs = ladder
