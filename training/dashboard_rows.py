@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
@@ -234,52 +234,70 @@ def rows_mark(clients: Iterable[Client]) -> SafeString:
 def page_by_name(request: HttpRequest, *, coach: Coach, context: dict[str, Any]) -> SafeString:
     """The dashboard's page by name (the body of its template, drawn from `context`) as kept,
     with its rows, each drawn again only when its client's figures or day or the page's
-    version changed since it was kept: the page and its rows are one entry of the cache, read
-    in the same round trip as the page's version; the rows' versions are one more."""
+    version changed since it was kept. The page and its rows are one entry of the cache, read
+    in the same round trip as the page's version and the coach's figures' version (which
+    every change to any of their clients' figures changes): while that is as the page was
+    kept, no row's figures changed, and the rows' own versions are not read."""
     key = f"dashboard:page:{coach.pk}:{_digest(request.get_full_path())}"
-    version, kept = dashboard_page_version(coach.pk, kept=[key])
+    version, figures, kept = dashboard_page_version(coach.pk, kept=[key])
     # Beyond the practice's version: the threshold (the rows' flags, the form).
     at = f"{version}.{coach.asymmetry_threshold_pct}"
-    page: tuple[str, dict[int, tuple[str, str]]] | None = kept_at(kept.get(key), at)
+    page: KeptPage | None = kept_at(kept.get(key), at)
     drawn = page is None
     if page is None:
-        page = (render_to_string("training/_dashboard_body.html", context, request=request), {})
-    html, rows = page
-    mark = ROWS_MARK.search(html)
+        html = render_to_string("training/_dashboard_body.html", context, request=request)
+        page = KeptPage(html=html, figures="", rows={})
+    mark = ROWS_MARK.search(page.html)
     if mark is None:  # no client on the page
         if drawn:
             keep_at(key, at, page, DASHBOARD_PAGE_SECONDS)
-        return mark_safe(html)  # noqa: S308 - our own drawing
+        return mark_safe(page.html)  # noqa: S308 - our own drawing
     zones = dict(named.split("@", 1) for named in mark.group(1).split(";") if named)
     ids = [int(pk) for pk in zones]
-    row_versions, _ = dashboard_row_versions(ids)
     now = timezone.now()
+    days = {zone: now.astimezone(zoneinfo.ZoneInfo(zone)).date() for zone in set(zones.values())}
     # Beyond the client's figures and the page's version: the client's day.
-    row_at = {
-        pk: f"{now.astimezone(zoneinfo.ZoneInfo(zones[str(pk)])).date()}.{row_versions[pk]}"
+    day_of = {pk: days[zones[str(pk)]] for pk in ids}
+    rows = page.rows
+    if page.figures == figures and all(pk in rows and rows[pk][0] == day_of[pk] for pk in ids):
+        return _with_rows(page.html, mark, [rows[pk][2] for pk in ids])
+    row_versions, _ = dashboard_row_versions(ids)
+    shown = {
+        pk: rows[pk][2]
         for pk in ids
+        if pk in rows and rows[pk][:2] == (day_of[pk], row_versions[pk])
     }
-    shown = {pk: rows[pk][1] for pk in ids if pk in rows and rows[pk][0] == row_at[pk]}
     stale = [pk for pk in ids if pk not in shown]
     if stale:
         # Read after the rows' versions: a write committed meanwhile is at worst drawn under
         # the version before it (and drawn again at the next visit), never kept as it was
         # under its own version.
         clients = dashboard_clients_by_id(coach=coach, ids=stale)
-        # (figures worked out here, of a client whose day turned, change the coach's pages
-        # sorted or filtered by them, which read every client's stored figures: announced)
         summaries_fresh(clients.values(), now=now)
         programs_url = reverse("program-list")
         for row in dashboard_rows(clients.values(), threshold_pct=coach.asymmetry_threshold_pct):
             shown[row.client.pk] = row.html(
                 threshold_pct=coach.asymmetry_threshold_pct, programs_url=programs_url
             )
-    if stale or drawn:
-        kept_rows = {pk: (row_at[pk], shown[pk]) for pk in ids if pk in shown}
-        keep_at(key, at, (html, kept_rows), DASHBOARD_PAGE_SECONDS)
+    kept_rows = {pk: (day_of[pk], row_versions[pk], shown[pk]) for pk in ids if pk in shown}
+    # (under the figures' version read first: a change since is seen at the next visit)
+    keep_at(key, at, KeptPage(page.html, figures, kept_rows), DASHBOARD_PAGE_SECONDS)
     # A client deleted since the page was kept has no row (the page is drawn again anyway).
-    body = "".join(shown.get(pk, "") for pk in ids)
-    return mark_safe(f"{html[: mark.start()]}{body}{html[mark.end() :]}")  # noqa: S308
+    return _with_rows(page.html, mark, [shown.get(pk, "") for pk in ids])
+
+
+class KeptPage(NamedTuple):
+    """A dashboard page by name as kept: its body with the rows' mark, the coach's figures'
+    version it was kept at, and each row by client: the client's day, their row's version and
+    the row."""
+
+    html: str
+    figures: str
+    rows: dict[int, tuple[date, str, str]]
+
+
+def _with_rows(html: str, mark: re.Match[str], rows: list[str]) -> SafeString:
+    return mark_safe(f"{html[: mark.start()]}{''.join(rows)}{html[mark.end() :]}")  # noqa: S308
 
 
 def _digest(text: str) -> str:

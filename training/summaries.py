@@ -187,8 +187,9 @@ def _dashboard_row_key(client_id: int) -> str:
 
 def dashboard_changed(*, coach_ids: Iterable[int], client_ids: Iterable[int] = ()) -> None:
     """The dashboard pages of these coaches drawn before this write are stale, and the rows of
-    these clients: now, for this request and the tests, and again once the transaction commits,
-    for a page drawn meanwhile from the rows as they were before the commit."""
+    these clients (theirs: a page by name reads its rows' versions only once its coach's has
+    changed): now, for this request and the tests, and again once the transaction commits, for
+    a page drawn meanwhile from the rows as they were before the commit."""
     keys = [_dashboard_key(coach_id) for coach_id in coach_ids]
     keys += [_dashboard_row_key(client_id) for client_id in client_ids]
     if keys:
@@ -205,13 +206,17 @@ def dashboard_version(coach_id: int) -> str:
 
 def dashboard_page_version(
     coach_id: int, *, kept: Sequence[str] = ()
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, str, dict[str, Any]]:
     """The version of a page of the coach's dashboard whose clients and order do not depend on
     their figures (sorted by name, not filtered by them), whose rows are kept apart under their
     clients' own versions (`dashboard_row_versions`): that of `dashboard_version` without the
-    summaries'. With the entries `kept` that the cache holds, in one round trip."""
-    read, found = versions_and_kept([PLANS_VERSION_KEY, _practice_key(coach_id)], kept)
-    return f"{code_version()}.{read}", found
+    summaries'; and apart, the version of the figures of all the coach's clients (which every
+    change to one's row changes too). With the entries `kept` that the cache holds, in one
+    round trip."""
+    keys = [PLANS_VERSION_KEY, _practice_key(coach_id), _dashboard_key(coach_id)]
+    read, found = versions_and_kept(keys, kept)
+    version, figures = read.rsplit(".", 1)
+    return f"{code_version()}.{version}", figures, found
 
 
 def dashboard_row_versions(
@@ -329,6 +334,11 @@ def stale_summaries(clients: Iterable[Client], *, now: datetime | None = None) -
     """Of these clients (read with their summary), those whose summary is missing, from
     another day of theirs, changed by a write since, or older than the last change to one of
     their programs. One query."""
+    return list(_staleness(clients, now=now))
+
+
+def _staleness(clients: Iterable[Client], *, now: datetime | None = None) -> dict[int, bool]:
+    """`stale_summaries`, each with whether only the writes counted on it made it stale."""
     now = now or timezone.now()
     clients = list(clients)
     changed = dict(
@@ -336,30 +346,34 @@ def stale_summaries(clients: Iterable[Client], *, now: datetime | None = None) -
         .values_list("client_id")
         .annotate(last=Max("updated_at"))
     )
-    stale = []
+    stale: dict[int, bool] = {}
     for client in clients:
         summary = getattr(client, "summary", None)
         if (
             summary is None
             or summary.on != client.local_today(now)
-            or summary.changes
             or (client.pk in changed and changed[client.pk] > summary.refreshed_at)
         ):
-            stale.append(client.pk)
+            stale[client.pk] = False
+        elif summary.changes:
+            stale[client.pk] = True
     return stale
 
 
 def summaries_fresh(clients: Iterable[Client], *, now: datetime | None = None) -> None:
     """Refresh the stale summaries of these clients (read with their summary: a page of the
-    dashboard) and put the new ones on them."""
+    dashboard) and put the new ones on them. Figures stale only by the writes counted on them
+    change no page (each write did: `summary_changed`); those of a client's new day, of a
+    program changed since or made for the first time change the coach's pages sorted or
+    filtered by them, which read every client's."""
     clients = list(clients)  # a queryset keeps these same rows for whoever reads it next
-    stale = stale_summaries(clients, now=now)
+    stale = _staleness(clients, now=now)
     if not stale:
         return
-    summaries_refresh(client_ids=stale, now=now)
+    summaries_refresh(client_ids=list(stale), now=now, announce=not all(stale.values()))
     fresh = {
         summary.pk: summary
-        for summary in ClientSummary.objects.filter(pk__in=stale).select_related(
+        for summary in ClientSummary.objects.filter(pk__in=list(stale)).select_related(
             "asymmetry_exercise"
         )
     }

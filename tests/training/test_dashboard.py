@@ -24,7 +24,7 @@ from tests.conftest import get_counting_queries, require
 from tests.programs.factories import assign
 from tests.training.api_support import Trainee, browser, one_sided_hold, routine_of, trainee
 from tests.training.progress_support import drawn_again, sessions_load, words
-from training import services, summaries
+from training import dashboard_rows, services, summaries
 from training.dashboard_rows import DashboardRow
 from training.models import ClientSummary, SessionLog
 from training.summaries import summaries_refresh_changed, summaries_refresh_due
@@ -364,6 +364,33 @@ def test_a_log_draws_only_its_clients_row_again(practice, coach_client, monkeypa
     assert again == after
     # and a page sorted by a figure shows the same
     assert rows_of(coach_client.get(DASHBOARD, {"sort": "today"})) == after
+
+
+def test_a_kept_page_reads_its_rows_versions_only_after_a_change_to_some_figures(
+    practice, coach_client, monkeypatch
+):
+    # given: the page kept
+    summaries_refresh_changed()
+    coach_client.get(DASHBOARD)
+    coach_client.get(DASHBOARD)
+    read = []
+    versions = dashboard_rows.dashboard_row_versions
+    monkeypatch.setattr(
+        dashboard_rows, "dashboard_row_versions", lambda ids: read.append(ids) or versions(ids)
+    )
+    drawn = rows_drawn(monkeypatch)
+
+    # when the coach looks, then Bo logs today, and the coach looks twice more
+    coach_client.get(DASHBOARD)
+    log_good_session(practice.bo, NOW.date())
+    after = rows_of(coach_client.get(DASHBOARD))
+    again = rows_of(coach_client.get(DASHBOARD))
+
+    # then the rows' versions were read once, after the log, and Bo's row alone drawn again
+    assert len(read) == 1
+    assert drawn == ["Bo Berg"]
+    assert "Done" in after["Bo Berg"]
+    assert again == after
 
 
 def test_a_kept_row_turns_with_its_clients_day_without_any_write(
