@@ -145,13 +145,17 @@ def dashboard_rows(clients: Iterable[Client], *, threshold_pct: int) -> list[Das
 
 def dashboard_table_body(clients: Iterable[Client], *, threshold_pct: int) -> SafeString:
     """The `<tr>` of each client, for the dashboard's table."""
+    rows = rows_html(clients, threshold_pct=threshold_pct).values()
+    return mark_safe("".join(rows))  # noqa: S308 - each row is made safe by DashboardRow.html
+
+
+def rows_html(clients: Iterable[Client], *, threshold_pct: int) -> dict[int, SafeString]:
+    """Each client's `<tr>` by their id, in the clients' order."""
     programs_url = reverse("program-list")
-    return mark_safe(  # noqa: S308 - each row is made safe by DashboardRow.html
-        "".join(
-            row.html(threshold_pct=threshold_pct, programs_url=programs_url)
-            for row in dashboard_rows(clients, threshold_pct=threshold_pct)
-        )
-    )
+    return {
+        row.client.pk: row.html(threshold_pct=threshold_pct, programs_url=programs_url)
+        for row in dashboard_rows(clients, threshold_pct=threshold_pct)
+    }
 
 
 @dataclass
@@ -261,7 +265,7 @@ def page_by_name(request: HttpRequest, *, coach: Coach, context: dict[str, Any])
     rows = page.rows
     if page.figures == figures and all(pk in rows and rows[pk][0] == day_of[pk] for pk in ids):
         return _with_rows(page.html, mark, [rows[pk][2] for pk in ids])
-    row_versions, _ = dashboard_row_versions(ids)
+    row_versions = dashboard_row_versions(ids)
     shown = {
         pk: rows[pk][2]
         for pk in ids
@@ -273,12 +277,8 @@ def page_by_name(request: HttpRequest, *, coach: Coach, context: dict[str, Any])
         # the version before it (and drawn again at the next visit), never kept as it was
         # under its own version.
         clients = dashboard_clients_by_id(coach=coach, ids=stale)
-        summaries_fresh(clients.values(), now=now)
-        programs_url = reverse("program-list")
-        for row in dashboard_rows(clients.values(), threshold_pct=coach.asymmetry_threshold_pct):
-            shown[row.client.pk] = row.html(
-                threshold_pct=coach.asymmetry_threshold_pct, programs_url=programs_url
-            )
+        summaries_fresh(clients, now=now)
+        shown.update(rows_html(clients, threshold_pct=coach.asymmetry_threshold_pct))
     kept_rows = {pk: (day_of[pk], row_versions[pk], shown[pk]) for pk in ids if pk in shown}
     # (under the figures' version read first: a change since is seen at the next visit)
     keep_at(key, at, KeptPage(page.html, figures, kept_rows), DASHBOARD_PAGE_SECONDS)

@@ -1278,11 +1278,10 @@ def dashboard_clients(
     return clients.order_by(order, "name", "id")
 
 
-def dashboard_clients_by_id(*, coach: Coach, ids: Iterable[int]) -> dict[int, Client]:
+def dashboard_clients_by_id(*, coach: Coach, ids: Iterable[int]) -> list[Client]:
     """The coach's clients of `ids` (active or archived) with their stored summaries, as
-    `dashboard_clients` reads them, by id: the rows of a dashboard page drawn again alone."""
-    clients = _with_summaries(Client.objects.for_coach(coach).filter(pk__in=list(ids)))
-    return {client.pk: client for client in clients}
+    `dashboard_clients` reads them: the rows of a dashboard page drawn again alone."""
+    return list(_with_summaries(Client.objects.for_coach(coach).filter(pk__in=list(ids))))
 
 
 def _with_summaries(clients: QuerySet[Client]) -> QuerySet[Client]:

@@ -17,8 +17,9 @@ library. A page sorted by name is kept without the figures: each of its rows is 
 its client's own version (`dashboard_row_versions`), which only that client's writes change,
 and the client's local date. A refresh changes no row's version: the figures it works out are
 those a write already announced, or those of a client's new day, or of a program changed since
-(which changes the programs' version). It does change the coach's version (`announce`): a page
-sorted or filtered by the figures reads every client's, not only its own rows'.
+(which changes the programs' version). Figures of a new day, of a changed program or made for
+the first time do change the coach's version (`announce`): a page sorted or filtered by them
+reads every client's, not only its own rows'.
 """
 
 import logging
@@ -219,15 +220,13 @@ def dashboard_page_version(
     return f"{code_version()}.{version}", figures, found
 
 
-def dashboard_row_versions(
-    client_ids: Sequence[int], *, kept: Sequence[str] = ()
-) -> tuple[dict[int, str], dict[str, Any]]:
+def dashboard_row_versions(client_ids: Sequence[int]) -> dict[int, str]:
     """The version of each client's dashboard row (each write that changes the client's
-    figures changes it, as does a refresh of them), with the entries `kept` that the cache
-    holds, in one round trip."""
-    keys = [_dashboard_row_key(client_id) for client_id in client_ids]
-    read, found = versions_and_kept(keys, kept)
-    return dict(zip(client_ids, read.split("."), strict=True)) if keys else {}, found
+    figures changes it), in one round trip."""
+    if not client_ids:
+        return {}
+    read = versions([_dashboard_row_key(client_id) for client_id in client_ids])
+    return dict(zip(client_ids, read.split("."), strict=True))
 
 
 def summary_changed(*, client: Client) -> None:
