@@ -5,8 +5,9 @@ Python for a read by key with a join or two, several times what the database spe
 reads every request of a kind makes (the client page's client, a logged set's prescription) are
 built once with stand-in ids, compiled, and run again with the request's ids in their place. The
 rows become model instances as the ORM makes them: its converters, deferred fields, the rows of
-`select_related` and annotations. Only ids (integers) and dates can be given; anything else
-the queryset compares with is fixed when it is built.
+`select_related` and annotations (`Compiled`), or tuples as `values_list` gives them
+(`CompiledRows`). Only ids (integers) and dates can be given; anything else the queryset
+compares with is fixed when it is built.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -16,7 +17,7 @@ from typing import Any, Generic, TypeVar
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models import query as orm_query
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesListIterable
 
 from coach.models import MAX_ID
 
@@ -36,8 +37,9 @@ class _Plan:
     def __init__(self, queryset: QuerySet[Any], stand_ins: Sequence[Any]) -> None:
         if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
             raise ValueError("A compiled read cannot prefetch; read the related rows apart.")
-        if queryset._iterable_class is not ModelIterable:
-            raise ValueError("A compiled read reads model instances (no values()).")
+        self.tuples = queryset._iterable_class is ValuesListIterable
+        if queryset._iterable_class is not ModelIterable and not self.tuples:
+            raise ValueError("A compiled read reads model instances or values_list() tuples.")
         self.alias = queryset.db
         self.ops = connections[self.alias].ops
         compiler = queryset.query.get_compiler(using=self.alias)
@@ -55,6 +57,8 @@ class _Plan:
                 raise ValueError(f"Value {number} must be compared once, as an id or a date.")
             self.slots.append(found[0])
         self.compiler = compiler
+        if self.tuples:
+            return
         klass_info = compiler.klass_info
         if klass_info is None:
             raise ValueError("A compiled read reads model instances (no union).")
@@ -77,6 +81,8 @@ class _Plan:
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
+        if self.tuples:
+            return list(self.compiler.results_iter([rows], tuple_expected=True))
         found = []
         for row in self.compiler.results_iter([rows]):
             instance = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
@@ -88,25 +94,23 @@ class _Plan:
         return found
 
 
-class Compiled(Generic[M]):
-    """`build(*ids, *dates)` as a list of instances, its SQL compiled once per database.
+class _Reads:
+    """What `Compiled` and `CompiledRows` share: the queryset built once per database with
+    stand-ins, run with the values given."""
 
-    `build` makes the queryset from `ids` integers and then `dates` dates, each compared with
-    once; it is called once, with stand-ins, for each database the queryset reads from.
-    """
-
-    def __init__(self, build: Callable[..., QuerySet[M]], *, ids: int, dates: int = 0) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet[Any, Any]], *, ids: int, dates: int = 0
+    ) -> None:
         self.build = build
         self.ids = ids
         self.stand_ins = [
             *(_STAND_IN + n for n in range(ids)),
             *(_STAND_IN_DATE.replace(year=_STAND_IN_DATE.year + n) for n in range(dates)),
         ]
-        self.model: type[M] | None = None
+        self.model: type[Model] | None = None
         self._plans: dict[str, _Plan] = {}
 
-    def __call__(self, *values: Any) -> list[M]:
-        """The rows for these ids and dates (checked as `first` checks them)."""
+    def _run(self, values: Sequence[Any]) -> list[Any]:
         if len(values) != len(self.stand_ins) or any(
             (type(value) is not date) if index >= self.ids else (type(value) is not int)
             for index, value in enumerate(values)
@@ -119,6 +123,30 @@ class Compiled(Generic[M]):
             self.model = queryset.model
             plan = self._plans[queryset.db] = _Plan(queryset, self.stand_ins)
         return plan.run(values)
+
+
+class CompiledRows(_Reads):
+    """`build(*ids, *dates)`, a `values_list()` queryset, as a list of tuples, its SQL compiled
+    once per database (see `Compiled`)."""
+
+    def __call__(self, *values: Any) -> list[tuple[Any, ...]]:
+        """The rows for these ids and dates, as the queryset gives them."""
+        return self._run(values)
+
+
+class Compiled(_Reads, Generic[M]):
+    """`build(*ids, *dates)` as a list of instances, its SQL compiled once per database.
+
+    `build` makes the queryset from `ids` integers and then `dates` dates, each compared with
+    once; it is called once, with stand-ins, for each database the queryset reads from.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[M]], *, ids: int, dates: int = 0) -> None:
+        super().__init__(build, ids=ids, dates=dates)
+
+    def __call__(self, *values: Any) -> list[M]:
+        """The rows for these ids and dates (checked as `first` checks them)."""
+        return self._run(values)
 
     def first(self, *values: Any) -> M | None:
         """The first row, or None; None too for an id that names no row (text that is not a

@@ -6,13 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from html import escape as escape_text
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from coach.models import Client
 from exercises.models import Exercise
-from training.charts import Marker, Series, line_chart, number_text
+from training.charts import WEEKDAY_NAMES, Marker, Series, day_and_date, line_chart, number_text
 from training.progress import ProgramDay, SessionSides
 from training.selectors import (
     DEFAULT_PROGRESS_RANGE,
@@ -126,27 +127,23 @@ def exercise_charts(
 
 
 def _sessions_table(exercise: ExerciseProgress, sides: list[str]) -> SafeString:
-    rows = format_html_join(
-        "",
-        '<tr><th scope="row">{}</th><td data-label="Sides">{}</td>{}</tr>',
-        (
-            (
-                f"{s.on:%a} {s.on.day} {s.on:%b %Y}",
-                format_html_join(
-                    mark_safe("<br>"),
-                    "{}: {}",
-                    (
-                        (side.capitalize(), _side_text(exercise, s, side))
-                        for side in sides
-                        if side in s.total
-                    ),
-                ),
-                format_html('<td data-label="Asymmetry">{}</td>', asymmetry_text(s) or "—")
-                if exercise.is_unilateral
-                else "",
-            )
-            for s in reversed(exercise.sessions)
-        ),
+    # (written out with the standard library's escape, which Django's own calls: a long
+    # history has hundreds of rows)
+    rows = "".join(
+        f'<tr><th scope="row">{day_and_date(s.on)}</th><td data-label="Sides">'
+        + "<br>".join(
+            f"{side.capitalize()}: {escape_text(_side_text(exercise, s, side))}"
+            for side in sides
+            if side in s.total
+        )
+        + "</td>"
+        + (
+            f'<td data-label="Asymmetry">{escape_text(asymmetry_text(s) or "—")}</td>'
+            if exercise.is_unilateral
+            else ""
+        )
+        + "</tr>"
+        for s in reversed(exercise.sessions)
     )
     return format_html(
         '<table class="table session-sides"><caption class="visually-hidden">{}: each session '
@@ -154,11 +151,8 @@ def _sessions_table(exercise: ExerciseProgress, sides: list[str]) -> SafeString:
         "</tr></thead><tbody>{}</tbody></table>",
         exercise.name,
         mark_safe('<th scope="col">Asymmetry</th>') if exercise.is_unilateral else "",
-        rows,
+        mark_safe(rows),  # noqa: S308 - every text in it is escaped above
     )
-
-
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def _cell(day: ProgramDay | None, today: date) -> str:
@@ -167,10 +161,11 @@ def _cell(day: ProgramDay | None, today: date) -> str:
         return '<td class="cal cal-none"></td>'
     late = ", logged late" if day.late else ""
     now = day.on == today
-    label = f"{day.on:%A} {day.on.day} {day.on:%B}{' (today)' if now else ''}: {day.status.label}"
+    named = day_and_date(day.on, long=True, year=False)
+    label = f"{named}{' (today)' if now else ''}: {day.status.label}"
     css = f"cal cal-{day.status.value}" + (" cal-now" if now else "")
     current = ' aria-current="date"' if now else ""
-    title = f"{day.on:%a} {day.on.day} {day.on:%b}: {day.status.label}{late}"
+    title = f"{day_and_date(day.on, year=False)}: {day.status.label}{late}"
     return (
         f'<td class="{css}"{current} title="{title}"><span class="cal-date">{day.on.day}</span>'
         '<span class="cal-mark" aria-hidden="true"></span>'
@@ -181,7 +176,7 @@ def _cell(day: ProgramDay | None, today: date) -> str:
 def calendar_table(calendar: ProgramCalendar, *, today: date) -> SafeString:
     """The program as a calendar of weeks, Monday first: each day's status as a mark (for the
     eye) and in words (for screen readers), today outlined."""
-    head = "".join(f'<th scope="col" abbr="{name}">{name[:3]}</th>' for name in WEEKDAYS)
+    head = "".join(f'<th scope="col" abbr="{name}">{name[:3]}</th>' for name in WEEKDAY_NAMES)
     rows = "".join(
         "<tr>" + "".join(_cell(day, today) for day in week) + "</tr>" for week in calendar.weeks
     )

@@ -30,8 +30,8 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from coach.common import plans_version
-from coach.compiled import Compiled, attach
+from coach.common import client_versions, keep_at, kept_at, plans_version
+from coach.compiled import Compiled, CompiledRows, attach
 from coach.models import Client, Coach
 from coach.selectors import client_list as coach_client_list
 from coach.selectors import get_in_scope
@@ -941,6 +941,132 @@ class ProgramCalendar:
         return [cells[i : i + 7] for i in range(0, len(cells), 7)]
 
 
+@dataclass(frozen=True)
+class ProgramOutline:
+    """An assignment (with its program) and the offsets of its program's training days: what
+    its calendar is drawn from beside the sessions logged (see `program_calendars`)."""
+
+    assignment: Assignment
+    training_offsets: tuple[int, ...]
+
+
+def _assignments_shown(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    # (the program's description, a long text no calendar shows, left out)
+    return (
+        queryset.select_related("program").defer("program__description").order_by("starts_on", "id")
+    )
+
+
+def _training_days(queryset: QuerySet[Day]) -> QuerySet[Day]:
+    return (
+        queryset.filter(is_rest=False)
+        .filter(Exists(Prescription.objects.filter(day=OuterRef("pk"))))
+        .only("program_id", "number", "week", "weekday")
+    )
+
+
+def _outlines(
+    assignments: Sequence[Assignment], days: Iterable[Day]
+) -> dict[int, list[ProgramOutline]]:
+    training: dict[int, list[Day]] = defaultdict(list)
+    for day in days:
+        training[day.program_id].append(day)
+    found: dict[int, list[ProgramOutline]] = defaultdict(list)
+    for assignment in assignments:
+        offsets = tuple(
+            day_offset(program=assignment.program, day=day, start=assignment.starts_on)
+            for day in training[assignment.program_id]
+        )
+        found[assignment.client_id].append(ProgramOutline(assignment, offsets))
+    return dict(found)
+
+
+def _program_outlines(
+    *, client_ids: Sequence[int], ended_since: date | None = None
+) -> dict[int, list[ProgramOutline]]:
+    """Each client's assignments, oldest first, with their programs' training days. With
+    `ended_since`, programs that ended before that date are left out. Two queries at most."""
+    assignments = _assignments_shown(Assignment.objects.filter(client__in=client_ids))
+    if ended_since is not None:
+        assignments = assignments.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=ended_since))
+    assignments_list = list(assignments)
+    if not assignments_list:
+        return {}
+    days = _training_days(Day.objects.filter(program__in={a.program_id for a in assignments_list}))
+    return _outlines(assignments_list, days)
+
+
+_CLIENT_ASSIGNMENTS: Compiled[Assignment] = Compiled(
+    lambda client_id: _assignments_shown(Assignment.objects.filter(client_id=client_id)), ids=1
+)
+_CLIENT_TRAINING_DAYS: Compiled[Day] = Compiled(
+    lambda client_id: _training_days(
+        Day.objects.filter(
+            program__in=Assignment.objects.filter(client_id=client_id).values("program_id")
+        )
+    ),
+    ids=1,
+)
+# How long a client's outline is kept (its key carries the version of what it is drawn from).
+OUTLINE_CACHE_SECONDS = 6 * 60 * 60
+
+
+def client_outlines(client: Client) -> list[ProgramOutline]:
+    """`_program_outlines` of one client, through the shared cache: kept under the version of
+    the programs, the library and the client's plans (every change to an assignment or a
+    program changes it; a log does not). Two compiled queries when it is not kept."""
+    key = f"plans:{client.pk}:outlines"
+    version, _, kept = client_versions(client.pk, kept=[key])
+    found = kept_at(kept.get(key), version)
+    if found is None:
+        assignments = _CLIENT_ASSIGNMENTS(client.pk)
+        found = (
+            _outlines(assignments, _CLIENT_TRAINING_DAYS(client.pk)).get(client.pk, [])
+            if assignments
+            else []
+        )
+        keep_at(key, version, found, OUTLINE_CACHE_SECONDS)
+    return cast(list[ProgramOutline], found)
+
+
+def _logged(rows: Iterable[tuple[Any, ...]]) -> dict[int, dict[date, Logged]]:
+    logged: dict[int, dict[date, Logged]] = defaultdict(dict)
+    for assignment_id, on, status, late, has_sets in rows:
+        logged[assignment_id][on] = Logged(status=status, has_sets=has_sets, late=late)
+    return logged
+
+
+def _sessions_logged(queryset: QuerySet[SessionLog]) -> QuerySet[SessionLog, tuple[Any, ...]]:
+    return (
+        queryset.alive()  # type: ignore[attr-defined]
+        .annotate(has_sets=Exists(SetLog.objects.alive().filter(session=OuterRef("pk"))))
+        .values_list("assignment_id", "on", "status", "is_late", "has_sets")
+    )
+
+
+_CLIENT_SESSIONS_LOGGED = CompiledRows(
+    lambda client_id: _sessions_logged(SessionLog.objects.filter(assignment__client_id=client_id)),
+    ids=1,
+)
+
+
+def _calendars(
+    outlines: Iterable[ProgramOutline], logged: Mapping[int, Mapping[date, Logged]], today: date
+) -> list[ProgramCalendar]:
+    return [
+        ProgramCalendar(
+            assignment=outline.assignment,
+            days=program_days(
+                assignment=outline.assignment,
+                training_offsets=outline.training_offsets,
+                logged=logged.get(outline.assignment.pk, {}),
+                today=today,
+            ),
+        )
+        for outline in outlines
+    ]
+
+
 def program_calendars(
     *, clients: Sequence[Client], today_of: Mapping[int, date], ended_since: date | None = None
 ) -> dict[int, list[ProgramCalendar]]:
@@ -950,48 +1076,29 @@ def program_calendars(
     With `ended_since`, programs that ended before that date are left out. Three queries,
     whatever the number of clients, programs and logs.
     """
-    assignments = (
-        Assignment.objects.filter(client__in=[c.pk for c in clients])
-        .select_related("program")
-        .order_by("starts_on", "id")
-    )
-    if ended_since is not None:
-        assignments = assignments.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=ended_since))
-    assignments_list = list(assignments)
-    if not assignments_list:
+    outlines = _program_outlines(client_ids=[c.pk for c in clients], ended_since=ended_since)
+    if not outlines:
         return {}
-    training: dict[int, list[Day]] = defaultdict(list)
-    for day in (
-        Day.objects.filter(
-            program__in={a.program_id for a in assignments_list},
-            is_rest=False,
+    logged = _logged(
+        _sessions_logged(
+            SessionLog.objects.filter(
+                assignment__in=[o.assignment.pk for found in outlines.values() for o in found]
+            )
         )
-        .filter(Exists(Prescription.objects.filter(day=OuterRef("pk"))))
-        .only("program_id", "number", "week", "weekday")
-    ):
-        training[day.program_id].append(day)
-    logged: dict[int, dict[date, Logged]] = defaultdict(dict)
-    for assignment_id, on, status, late, has_sets in (
-        SessionLog.objects.alive()
-        .filter(assignment__in=[a.pk for a in assignments_list])
-        .annotate(has_sets=Exists(SetLog.objects.alive().filter(session=OuterRef("pk"))))
-        .values_list("assignment_id", "on", "status", "is_late", "has_sets")
-    ):
-        logged[assignment_id][on] = Logged(status=status, has_sets=has_sets, late=late)
-    found: dict[int, list[ProgramCalendar]] = defaultdict(list)
-    for assignment in assignments_list:
-        offsets = [
-            day_offset(program=assignment.program, day=day, start=assignment.starts_on)
-            for day in training[assignment.program_id]
-        ]
-        days = program_days(
-            assignment=assignment,
-            training_offsets=offsets,
-            logged=logged[assignment.pk],
-            today=today_of[assignment.client_id],
-        )
-        found[assignment.client_id].append(ProgramCalendar(assignment=assignment, days=days))
-    return dict(found)
+    )
+    return {
+        client_id: _calendars(found, logged, today_of[client_id])
+        for client_id, found in outlines.items()
+    }
+
+
+def client_calendars(client: Client, *, today: date) -> list[ProgramCalendar]:
+    """`program_calendars` of one client: the outlines kept (`client_outlines`), the sessions
+    read (one compiled query)."""
+    outlines = client_outlines(client)
+    if not outlines:
+        return []
+    return _calendars(outlines, _logged(_CLIENT_SESSIONS_LOGGED(client.pk)), today)
 
 
 @dataclass(frozen=True)
@@ -1100,16 +1207,11 @@ def _since(range_key: str, today: date) -> date | None:
     return None if weeks is None else today - timedelta(days=weeks * 7 - 1)
 
 
-def set_figures(*, client_ids: Sequence[int], since: date | None) -> list[tuple[Any, ...]]:
-    """The alive sets of alive sessions of the clients from `since` on, as rows of
-    (client, SetFigures fields, exercise name, measurement, laterality), oldest first."""
-    sets = SetLog.objects.alive().filter(
-        session__client__in=client_ids, session__deleted_at__isnull=True
-    )
-    if since is not None:
-        sets = sets.filter(session__on__gte=since)
-    return list(
-        sets.order_by("session__on", "session_id", "id").values_list(
+def _figures(sets: QuerySet[SetLog]) -> QuerySet[SetLog, tuple[Any, ...]]:
+    return (
+        sets.filter(deleted_at__isnull=True, session__deleted_at__isnull=True)
+        .order_by("session__on", "session_id", "id")
+        .values_list(
             "session__client_id",
             "session__on",
             "session_id",
@@ -1126,6 +1228,42 @@ def set_figures(*, client_ids: Sequence[int], since: date | None) -> list[tuple[
     )
 
 
+def set_figures(*, client_ids: Sequence[int], since: date | None) -> list[tuple[Any, ...]]:
+    """The alive sets of alive sessions of the clients from `since` on, as rows of
+    (client, SetFigures fields, exercise name, measurement, laterality), oldest first."""
+    sets = SetLog.objects.filter(session__client__in=client_ids)
+    if since is not None:
+        sets = sets.filter(session__on__gte=since)
+    return list(_figures(sets))
+
+
+_CLIENT_SET_FIGURES = CompiledRows(
+    lambda client_id: _figures(SetLog.objects.filter(session__client_id=client_id)), ids=1
+)
+_CLIENT_SET_FIGURES_SINCE = CompiledRows(
+    lambda client_id, since: _figures(
+        SetLog.objects.filter(session__client_id=client_id, session__on__gte=since)
+    ),
+    ids=1,
+    dates=1,
+)
+_CLIENT_STAGE_MARKS = CompiledRows(
+    lambda client_id: (
+        StageChange.objects.filter(client_id=client_id)
+        .order_by("changed_at", "id")
+        .values_list(
+            "exercise_id",
+            "exercise__name",
+            "changed_at",
+            "to_stage__order",
+            "to_stage__name",
+            "changed_by",
+        )
+    ),
+    ids=1,
+)
+
+
 def client_progress(
     *, client: Client, range_key: str = DEFAULT_PROGRESS_RANGE, assignment_id: int | None = None
 ) -> ClientProgress:
@@ -1140,7 +1278,7 @@ def client_progress(
         range_key = DEFAULT_PROGRESS_RANGE
     today = client.local_today()
     since = _since(range_key, today)
-    calendars = program_calendars(clients=[client], today_of={client.pk: today}).get(client.pk, [])
+    calendars = client_calendars(client, today=today)
     chosen = next((c for c in calendars if c.assignment.pk == assignment_id), None)
     if chosen is None and calendars:
         current = [
@@ -1151,7 +1289,11 @@ def client_progress(
         started = [c for c in current if c.assignment.first_day <= today]
         chosen = started[-1] if started else (current[0] if current else calendars[-1])
 
-    rows = set_figures(client_ids=[client.pk], since=since)
+    rows = (
+        _CLIENT_SET_FIGURES(client.pk)
+        if since is None
+        else _CLIENT_SET_FIGURES_SINCE(client.pk, since)
+    )
     about: dict[int, tuple[str, str, bool]] = {}
     figures = []
     units: dict[int, str] = {}
@@ -1171,17 +1313,8 @@ def client_progress(
             name=name,
             by_coach=by is not None,
         )
-        for exercise_id, exercise_name, changed_at, order, name, by in StageChange.objects.filter(
-            client=client
-        )
-        .order_by("changed_at", "id")
-        .values_list(
-            "exercise_id",
-            "exercise__name",
-            "changed_at",
-            "to_stage__order",
-            "to_stage__name",
-            "changed_by",
+        for exercise_id, exercise_name, changed_at, order, name, by in _CLIENT_STAGE_MARKS(
+            client.pk
         )
     ]
     exercises = [

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.db.models import Count, Model, Prefetch
 
-from coach.compiled import Compiled
+from coach.compiled import Compiled, CompiledRows
 from coach.models import Client
 from coach.selectors import coach_of
 from exercises.models import Stage
@@ -96,11 +96,43 @@ def test_a_compiled_read_gives_every_row_in_the_querysets_order() -> None:
         (lambda pk: Client.objects.filter(name="Ada"), "compared once"),
         # no model instances to make
         (lambda pk: Client.objects.filter(pk=pk).values("name"), "model instances"),
+        (lambda pk: Client.objects.filter(pk=pk).values_list("name", flat=True), "tuples"),
     ],
 )
 def test_a_read_that_cannot_be_compiled_is_refused(build: Any, why: str) -> None:
     with pytest.raises(ValueError, match=why):
         Compiled(build, ids=1).first(1)
+
+
+def test_compiled_rows_give_the_tuples_values_list_gives_for_each_id_and_date() -> None:
+    # given two clients of a coach, created on two days, and another coach's
+    coach = CoachFactory.create()
+    with time_machine.travel(datetime(2027, 3, 1, 9, 0, tzinfo=UTC), tick=False):
+        early = ClientFactory.create(coach=coach, name="Ada", time_zone="Asia/Tokyo")
+    with time_machine.travel(datetime(2027, 3, 5, 9, 0, tzinfo=UTC), tick=False):
+        ClientFactory.create(coach=coach, name="Bo")
+    ClientFactory.create(name="Elsewhere")
+
+    def build(coach_id: int, since: date) -> Any:
+        return (
+            Client.objects.filter(coach_id=coach_id, created_at__date__gte=since)
+            .order_by("name")
+            .values_list("name", "time_zone", "created_at", "coach__practice_name")
+        )
+
+    read = CompiledRows(build, ids=1, dates=1)
+
+    # when read from two dates
+    every = read(coach.pk, date(2027, 3, 1))
+    later = read(coach.pk, date(2027, 3, 3))
+
+    # then each is what the ORM gives: the columns converted (an aware datetime), in order
+    assert every == list(build(coach.pk, date(2027, 3, 1)))
+    assert [row[0] for row in every] == ["Ada", "Bo"]
+    assert every[0][1:3] == ("Asia/Tokyo", early.created_at)
+    assert every[0][2].tzinfo is not None
+    assert [row[0] for row in later] == ["Bo"]
+    assert read(coach.pk + 1000, date(2027, 3, 1)) == []
 
 
 def test_a_logged_sets_prescription_reads_as_the_orm_reads_it(coach: Any) -> None:

@@ -4,15 +4,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from coach.common import plans_version
 from coach.models import Client, Coach
 from exercises.models import Exercise
 from programs import services as program_services
 from programs.models import Assignment
 from tests.coach.factories import ClientFactory, CoachFactory
-from tests.conftest import get_counting_queries
+from tests.conftest import database_queries, get_counting_queries
 from tests.programs.factories import assign, set_day
 from tests.training.api_support import browser, one_sided_hold, routine_of
 from tests.training.progress_support import sessions_load, words
@@ -220,6 +221,19 @@ def test_a_paused_program_shows_its_paused_days_and_does_not_count_them(
     assert "Missed in a row" not in page
 
 
+def test_a_program_paused_since_the_page_was_drawn_shows_at_once(story, coach_client):
+    before = words(coach_client.get(progress_url(story.person)))
+
+    program_services.assignment_pause(
+        coach=story.coach, assignment=story.assignment, on=date(2027, 3, 9)
+    )
+    after = words(coach_client.get(progress_url(story.person)))
+
+    assert "Tuesday 9 March: Missed" in before
+    assert "Tuesday 9 March: Paused" in after
+    assert "This program 64% 4.5 of 7" in after
+
+
 def test_without_a_program_the_page_says_what_to_do(coach, coach_client):
     person = ClientFactory.create(coach=coach, with_login=True)
 
@@ -330,9 +344,9 @@ def test_the_page_and_endpoint_cost_the_same_for_1_and_300_sessions_and_3_and_30
     template = routine_of(coach, exercise, length_days=310)
     person = ClientFactory.create(coach=coach, time_zone="UTC")
     (assignment,) = assign(coach, template, starts_on=date(2027, 2, 1), clients=[person])
-    sessions_load(assignment, [date(2027, 2, 1)])
     ClientFactory.create_batch(2, coach=coach)
-    plans_version(person.pk)  # the versions exist, as after any earlier visit
+    coach_client.get(progress_url(person))  # an earlier visit: the versions and outline kept
+    sessions_load(assignment, [date(2027, 2, 1)])
     urls = [progress_url(person) + "?range=all", api_url(person) + "?range=all"]
     few = [get_counting_queries(coach_client, url)[1] for url in urls]
 
@@ -347,3 +361,28 @@ def test_the_page_and_endpoint_cost_the_same_for_1_and_300_sessions_and_3_and_30
     assert [count for _, count in many] == few
     assert "Latest left/right asymmetry: 33.3%" in words(many[0][0])
     assert len(many[1][0].json()["exercises"][0]["sessions"]) == 300
+
+
+def test_after_a_log_the_page_is_drawn_without_reading_the_programs_again(story, coach_client):
+    # given: the page drawn once
+    coach_client.get(progress_url(story.person))
+
+    # when: a session is logged, and later the program is paused
+    story.log(9, "done", ("left", 60), ("right", 60))
+    with CaptureQueriesContext(connection) as after_log:
+        logged = words(coach_client.get(progress_url(story.person)))
+    program_services.assignment_pause(
+        coach=story.coach, assignment=story.assignment, on=date(2027, 3, 10)
+    )
+    with CaptureQueriesContext(connection) as after_pause:
+        paused = words(coach_client.get(progress_url(story.person)))
+
+    # then: the log's page reads the sessions but not the program's days; the pause's both
+    def days_read(context: CaptureQueriesContext) -> int:
+        return sum("programs_day" in sql for sql in database_queries(context))
+
+    assert "Tuesday 9 March: Done" in logged
+    assert days_read(after_log) == 0
+    assert "Wednesday 10 March: Paused" in paused
+    assert days_read(after_pause) == 1
+    assert len(database_queries(after_pause)) == len(database_queries(after_log)) + 2
