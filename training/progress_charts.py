@@ -2,21 +2,25 @@
 from what training.selectors.client_progress read. Drawn in Python: a calendar of a year is
 hundreds of cells, too many for template loops on a page read this often."""
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from html import escape as escape_text
 
+from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from coach.common import code_version
 from coach.models import Client
 from exercises.models import Exercise
 from training.charts import WEEKDAY_NAMES, Marker, Series, day_and_date, line_chart, number_text
 from training.progress import ProgramDay, SessionSides
 from training.selectors import (
     DEFAULT_PROGRESS_RANGE,
+    PLAN_CACHE_SECONDS,
     PROGRESS_RANGES,
     ClientProgress,
     ExerciseProgress,
@@ -189,6 +193,33 @@ def calendar_table(calendar: ProgramCalendar, *, today: date) -> SafeString:
     )
 
 
+# Each exercise's charts are kept apart as well, under a digest of all they are drawn from (the
+# code, the exercise's sessions and stage marks, the time axis): when the page is drawn again
+# after a log, only the charts of the exercises whose figures it changed are drawn again.
+CHARTS_CACHE_SECONDS = PLAN_CACHE_SECONDS
+
+
+def _charts_of(client: Client, progress: ClientProgress) -> list[ExerciseCharts]:
+    since, until = progress.charts_since, progress.today
+    keys = {
+        exercise.exercise_id: f"progress:charts:{client.pk}:"
+        + hashlib.sha256(repr((code_version(), exercise, since, until)).encode()).hexdigest()
+        for exercise in progress.exercises
+    }
+    kept = cache.get_many(list(keys.values())) if keys else {}
+    drawn: dict[str, ExerciseCharts] = {}
+    found = []
+    for exercise in progress.exercises:
+        key = keys[exercise.exercise_id]
+        charts = kept.get(key)
+        if not isinstance(charts, ExerciseCharts):
+            charts = drawn[key] = exercise_charts(exercise, since=since, until=until)
+        found.append(charts)
+    if drawn:
+        cache.set_many(drawn, CHARTS_CACHE_SECONDS)
+    return found
+
+
 @dataclass
 class ProgressPage:
     """What the progress page draws: the figures, each exercise's charts, the calendar."""
@@ -210,10 +241,7 @@ def progress_page(*, client: Client, range_key: str, assignment_id: int | None) 
         progress = client_progress(client=client, range_key=range_key, assignment_id=assignment_id)
         return ProgressPage(
             progress=progress,
-            exercises=[
-                exercise_charts(exercise, since=progress.charts_since, until=progress.today)
-                for exercise in progress.exercises
-            ],
+            exercises=_charts_of(client, progress),
             calendar_table=calendar_table(progress.calendar, today=progress.today)
             if progress.calendar
             else "",

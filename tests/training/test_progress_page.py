@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from unittest.mock import patch
 
 import pytest
 from django.db import connection
@@ -17,7 +18,7 @@ from tests.conftest import database_queries, get_counting_queries
 from tests.programs.factories import assign, set_day
 from tests.training.api_support import browser, one_sided_hold, routine_of
 from tests.training.progress_support import sessions_load, words
-from training import services
+from training import progress_charts, running, services
 from training.models import RunMetric
 
 pytestmark = pytest.mark.django_db
@@ -386,3 +387,34 @@ def test_after_a_log_the_page_is_drawn_without_reading_the_programs_again(story,
     assert "Wednesday 10 March: Paused" in paused
     assert days_read(after_pause) == 1
     assert len(database_queries(after_pause)) == len(database_queries(after_log)) + 2
+
+
+def test_after_a_change_only_the_charts_of_the_exercises_it_changed_are_drawn_again(
+    story, coach_client
+):
+    # given: the page drawn once
+    coach_client.get(progress_url(story.person))
+    drawing = patch.object(
+        progress_charts, "exercise_charts", wraps=progress_charts.exercise_charts
+    )
+
+    # when: a run is entered (the page is drawn again, the exercise's figures are as they were)
+    running.run_metric_save(
+        by=story.coach.user, client=story.person, on=date(2027, 3, 9), data={"cadence_spm": 170}
+    )
+    with drawing as drawn:
+        after_run = words(coach_client.get(progress_url(story.person)))
+        runs_drawn = drawn.call_count
+    # and then a session of the exercise is logged
+    story.log(9, "done", ("left", 61), ("right", 62))
+    with drawing as drawn:
+        after_log = words(coach_client.get(progress_url(story.person)))
+        log_drawn = drawn.call_count
+
+    # then: the charts are the same after the run, and drawn again with the session
+    assert "170" in after_run
+    assert "Latest left/right asymmetry: 0%" in after_run
+    assert runs_drawn == 0
+    assert log_drawn == 1
+    assert "Latest left/right asymmetry: 1.6%" in after_log
+    assert "Left: longest hold 61 s" in after_log
