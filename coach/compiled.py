@@ -34,12 +34,16 @@ _SMALLEST, _LARGEST = -MAX_ID - 1, MAX_ID
 class _Plan:
     """One compiled query: its SQL, where each id goes, and how rows become instances."""
 
-    def __init__(self, queryset: QuerySet[Any], stand_ins: Sequence[Any]) -> None:
+    def __init__(self, queryset: QuerySet[Any], stand_ins: Sequence[Any], *, tuples: bool) -> None:
         if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
             raise ValueError("A compiled read cannot prefetch; read the related rows apart.")
-        self.tuples = queryset._iterable_class is ValuesListIterable
-        if queryset._iterable_class is not ModelIterable and not self.tuples:
-            raise ValueError("A compiled read reads model instances or values_list() tuples.")
+        self.tuples = tuples
+        if queryset._iterable_class is not (ValuesListIterable if tuples else ModelIterable):
+            raise ValueError(
+                "CompiledRows reads values_list() tuples."
+                if tuples
+                else "A compiled read reads model instances (no values())."
+            )
         self.alias = queryset.db
         self.ops = connections[self.alias].ops
         compiler = queryset.query.get_compiler(using=self.alias)
@@ -98,6 +102,8 @@ class _Reads:
     """What `Compiled` and `CompiledRows` share: the queryset built once per database with
     stand-ins, run with the values given."""
 
+    tuples = False
+
     def __init__(
         self, build: Callable[..., QuerySet[Any, Any]], *, ids: int, dates: int = 0
     ) -> None:
@@ -121,13 +127,15 @@ class _Reads:
         if plan is None:
             queryset = self.build(*self.stand_ins)
             self.model = queryset.model
-            plan = self._plans[queryset.db] = _Plan(queryset, self.stand_ins)
+            plan = self._plans[queryset.db] = _Plan(queryset, self.stand_ins, tuples=self.tuples)
         return plan.run(values)
 
 
 class CompiledRows(_Reads):
     """`build(*ids, *dates)`, a `values_list()` queryset, as a list of tuples, its SQL compiled
     once per database (see `Compiled`)."""
+
+    tuples = True
 
     def __call__(self, *values: Any) -> list[tuple[Any, ...]]:
         """The rows for these ids and dates, as the queryset gives them."""

@@ -8,6 +8,7 @@ SECRET_KEY, ALLOWED_HOSTS and the e-mail variables.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -118,7 +119,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # backed by the database so a cache restart logs no one out.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "coach.cache.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": {"BACKEND": "coach.cache.RedisCache", "LOCATION": CACHE_URL}
+    }
 elif CACHE_URL:
     raise ImproperlyConfigured("CACHE_URL must be a redis:// URL (or unset for the database).")
 else:
@@ -126,6 +129,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "coach_cache",
+            # Room for the sessions, the versions and the kept pages and parts of a small
+            # practice (the backend's default, 300, drops a third of them at every overflow).
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -1271,8 +1271,9 @@ def client_progress(
     time range with the left/right asymmetry of each session and the stage changes.
 
     The program shown is `assignment_id` when it is the client's, else their current one (the
-    latest started, else the next to start), else the latest. Five queries, whatever the length
-    of the history.
+    latest started, else the next to start), else the latest. Three compiled queries, whatever
+    the length of the history, and one round trip to the cache for the client's outline (two
+    queries more when it is not kept: see `client_outlines`).
     """
     if range_key not in PROGRESS_RANGES:
         range_key = DEFAULT_PROGRESS_RANGE

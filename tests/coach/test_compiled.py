@@ -96,12 +96,25 @@ def test_a_compiled_read_gives_every_row_in_the_querysets_order() -> None:
         (lambda pk: Client.objects.filter(name="Ada"), "compared once"),
         # no model instances to make
         (lambda pk: Client.objects.filter(pk=pk).values("name"), "model instances"),
-        (lambda pk: Client.objects.filter(pk=pk).values_list("name", flat=True), "tuples"),
+        (lambda pk: Client.objects.filter(pk=pk).values_list("name"), "model instances"),
     ],
 )
 def test_a_read_that_cannot_be_compiled_is_refused(build: Any, why: str) -> None:
     with pytest.raises(ValueError, match=why):
         Compiled(build, ids=1).first(1)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda pk: Client.objects.filter(pk=pk),
+        lambda pk: Client.objects.filter(pk=pk).values("name"),
+        lambda pk: Client.objects.filter(pk=pk).values_list("name", flat=True),
+    ],
+)
+def test_compiled_rows_refuse_what_is_not_values_list_tuples(build: Any) -> None:
+    with pytest.raises(ValueError, match="values_list"):
+        CompiledRows(build, ids=1)(1)
 
 
 def test_compiled_rows_give_the_tuples_values_list_gives_for_each_id_and_date() -> None:
