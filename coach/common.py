@@ -179,6 +179,12 @@ def client_versions(client_id: int, *, kept: Sequence[str] = ()) -> tuple[str, s
     return f"{code_version()}.{programs}.{plans}", logs, found
 
 
+def key_digest(value: Any) -> str:
+    """A digest of `value`'s repr, as a part of a cache key naming what an entry is drawn from
+    (an address, a query, the figures of a chart)."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
 def keep_at(key: str, version: str, value: Any, seconds: int) -> None:
     """Keep `value` under `key` as drawn at `version` (read back with `kept_at`): one entry per
     key, whose version is read in the same round trip as the versions it must match."""

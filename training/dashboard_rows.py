@@ -2,7 +2,6 @@
 most read, and its rows are most of its cost (a page of 25 rows should cost what one of 3 does).
 Every text that comes from a person (names) is escaped; the rest are figures and labels."""
 
-import hashlib
 import re
 import zoneinfo
 from collections.abc import Iterable
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from coach.common import keep_at, kept_at
+from coach.common import keep_at, kept_at, key_digest
 from coach.models import Client, Coach
 from training.models import ClientSummary
 from training.selectors import dashboard_clients, dashboard_clients_by_id
@@ -242,7 +241,7 @@ def page_by_name(request: HttpRequest, *, coach: Coach, context: dict[str, Any])
     in the same round trip as the page's version and the coach's figures' version (which
     every change to any of their clients' figures changes): while that is as the page was
     kept, no row's figures changed, and the rows' own versions are not read."""
-    key = f"dashboard:page:{coach.pk}:{_digest(request.get_full_path())}"
+    key = f"dashboard:page:{coach.pk}:{key_digest(request.get_full_path())}"
     version, figures, kept = dashboard_page_version(coach.pk, kept=[key])
     # Beyond the practice's version: the threshold (the rows' flags, the form).
     at = f"{version}.{coach.asymmetry_threshold_pct}"
@@ -298,7 +297,3 @@ class KeptPage(NamedTuple):
 
 def _with_rows(html: str, mark: re.Match[str], rows: list[str]) -> SafeString:
     return mark_safe(f"{html[: mark.start()]}{''.join(rows)}{html[mark.end() :]}")  # noqa: S308
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()

@@ -2,7 +2,6 @@
 from what training.selectors.client_progress read. Drawn in Python: a calendar of a year is
 hundreds of cells, too many for template loops on a page read this often."""
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +12,7 @@ from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from coach.common import code_version
+from coach.common import code_version, key_digest
 from coach.models import Client
 from exercises.models import Exercise
 from training.charts import WEEKDAY_NAMES, Marker, Series, day_and_date, line_chart, number_text
@@ -203,7 +202,7 @@ def _charts_of(client: Client, progress: ClientProgress) -> list[ExerciseCharts]
     since, until = progress.charts_since, progress.today
     keys = {
         exercise.exercise_id: f"progress:charts:{client.pk}:"
-        + hashlib.sha256(repr((code_version(), exercise, since, until)).encode()).hexdigest()
+        + key_digest((code_version(), exercise, since, until))
         for exercise in progress.exercises
     }
     kept = cache.get_many(list(keys.values())) if keys else {}

@@ -1036,9 +1036,9 @@ def _logged(rows: Iterable[tuple[Any, ...]]) -> dict[int, dict[date, Logged]]:
     return logged
 
 
-def _sessions_logged(queryset: QuerySet[SessionLog]) -> QuerySet[SessionLog, tuple[Any, ...]]:
+def _sessions_logged(queryset: LogQuerySet) -> QuerySet[SessionLog, tuple[Any, ...]]:
     return (
-        queryset.alive()  # type: ignore[attr-defined]
+        queryset.alive()
         .annotate(has_sets=Exists(SetLog.objects.alive().filter(session=OuterRef("pk"))))
         .values_list("assignment_id", "on", "status", "is_late", "has_sets")
     )
@@ -1207,9 +1207,10 @@ def _since(range_key: str, today: date) -> date | None:
     return None if weeks is None else today - timedelta(days=weeks * 7 - 1)
 
 
-def _figures(sets: QuerySet[SetLog]) -> QuerySet[SetLog, tuple[Any, ...]]:
+def _figures(sets: LogQuerySet) -> QuerySet[SetLog, tuple[Any, ...]]:
     return (
-        sets.filter(deleted_at__isnull=True, session__deleted_at__isnull=True)
+        sets.alive()
+        .filter(session__deleted_at__isnull=True)
         .order_by("session__on", "session_id", "id")
         .values_list(
             "session__client_id",

@@ -201,8 +201,8 @@ def dashboard_version(coach_id: int) -> str:
     """The version a drawn page of the coach's dashboard is kept under: of the code, of the
     programs and library, of the practice (clients added, changed or archived) and of the
     summaries of the coach's clients."""
-    keys = [PLANS_VERSION_KEY, _practice_key(coach_id), _dashboard_key(coach_id)]
-    return f"{code_version()}.{versions(keys)}"
+    version, figures, _ = dashboard_page_version(coach_id)
+    return f"{version}.{figures}"
 
 
 def dashboard_page_version(

@@ -1,6 +1,5 @@
 """The pages that show a client's training: Today, and the coach's dashboard and client page."""
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +24,7 @@ from coach.common import (
     keep_all_at,
     keep_at,
     kept_at,
+    key_digest,
     quarter_hour,
     with_csrf_token,
 )
@@ -138,7 +138,7 @@ def dashboard(request: HttpRequest, coach: Coach) -> HttpResponse:
                 dashboard_version(coach.pk),
                 str(coach.asymmetry_threshold_pct),
                 quarter_hour(),
-                hashlib.sha256(request.get_full_path().encode()).hexdigest(),
+                key_digest(request.get_full_path()),
             ]
         )
         context["drawn_seconds"] = DASHBOARD_CACHE_SECONDS
@@ -219,8 +219,8 @@ def _client_page_parts(request: HttpRequest, *, coach: Coach, client: Client) ->
     query = sorted((key, value) for key in request.GET for value in request.GET.getlist(key))
     names = [(user.name, user.email) for user in (coach.user, client.user) if user is not None]
     drawn = [client.local_today().isoformat(), client.user_id, client.archived_at, names]
-    name = f"client-page:{coach.pk}.{client.pk}:{_digest(drawn)}"
-    programs_key, logs_key = f"{name}:programs", f"{name}:{_digest(query)}:logs"
+    name = f"client-page:{coach.pk}.{client.pk}:{key_digest(drawn)}"
+    programs_key, logs_key = f"{name}:programs", f"{name}:{key_digest(query)}:logs"
     program_version, logs_version, kept = client_versions(client.pk, kept=[programs_key, logs_key])
     context = {"client": client, "csrf_token": CSRF_MARK}
     programs = kept_at(kept.get(programs_key), program_version)
@@ -319,10 +319,6 @@ def _session_articles(
             drawn[session.pk] = article.render({**context, "session": session, "page_number": page})
         keep_all_at({keys[s.pk]: (at[s.pk], drawn[s.pk]) for s in stale}, CLIENT_PAGE_CACHE_SECONDS)
     return [mark_safe(drawn[session.pk]) for session in sessions]  # noqa: S308 - our own drawing
-
-
-def _digest(value: Any) -> str:
-    return hashlib.sha256(repr(value).encode()).hexdigest()
 
 
 def _pick_form(client: Client, assignments: list[Assignment], data: Any = None) -> SessionPickForm:
